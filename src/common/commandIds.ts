@@ -1,0 +1,13 @@
+// Every command id the extension registers, in one typed map. A plain-Node test checks this
+// map against package.json so contributions and registrations never drift apart.
+
+export const commandIds = {
+  fnRefresh: 'fnMesh.fn.refresh',
+  fnConfigure: 'fnMesh.fn.configure',
+  fnShowEndpoint: 'fnMesh.fn.showEndpoint',
+  fnCopyInvokeUrl: 'fnMesh.fn.copyInvokeUrl',
+  fnInvoke: 'fnMesh.fn.invoke',
+  showLog: 'fnMesh.showLog',
+} as const;
+
+export type CommandId = (typeof commandIds)[keyof typeof commandIds];
