@@ -1,0 +1,31 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { activateExtension, extensionId } from './hostHelpers';
+
+suite('activation', () => {
+  test('the extension activates in a real VS Code and returns its API', async () => {
+    const api = await activateExtension();
+    assert.ok(vscode.extensions.getExtension(extensionId)?.isActive);
+    assert.equal(typeof api.functionsTree.getChildren, 'function');
+    assert.ok(vscode.version.length > 0);
+  });
+
+  test('every contributed command is registered and every registered command is contributed', async () => {
+    await activateExtension();
+    const ext = vscode.extensions.getExtension(extensionId);
+    assert.ok(ext);
+    const pkg = JSON.parse(fs.readFileSync(path.join(ext.extensionPath, 'package.json'), 'utf8')) as {
+      contributes: { commands: { command: string }[] };
+    };
+    const contributed = pkg.contributes.commands.map((c) => c.command).sort();
+    const registered = (await vscode.commands.getCommands(true)).filter((c) => c.startsWith('fnMesh.')).sort();
+    assert.deepEqual(registered, contributed);
+  });
+
+  test('the Functions view can be opened', async () => {
+    await activateExtension();
+    await vscode.commands.executeCommand('fnMesh.functions.focus');
+  });
+});

@@ -1,0 +1,59 @@
+// Shared helpers of the extension-host suites: the extension's API, settings, and seeding the
+// real Fn server through its REST API.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { httpRequest } from '../../src/common/http';
+import type { FnMeshApi } from '../../src/extension';
+import type { FnTreeNode } from '../../src/explorer/functionsTree';
+
+export const extensionId = 'fn-mesh.fn-mesh';
+
+export async function activateExtension(): Promise<FnMeshApi> {
+  const ext = vscode.extensions.getExtension<FnMeshApi>(extensionId);
+  assert.ok(ext, `extension ${extensionId} is not installed in this host`);
+  return ext.activate();
+}
+
+export async function setSetting(key: string, value: unknown): Promise<void> {
+  await vscode.workspace.getConfiguration('fnMesh').update(key, value, vscode.ConfigurationTarget.Global);
+}
+
+/** The Fn API URL of the real server the launcher started, or a clear failure. */
+export function fnServerUrl(): string {
+  const url = process.env.FN_MESH_TEST_FN_URL;
+  assert.ok(url, 'FN_MESH_TEST_FN_URL is not set: the test launcher must start the Fn server');
+  return url;
+}
+
+export async function fnPost(path: string, body: unknown): Promise<Record<string, unknown>> {
+  const res = await httpRequest({
+    method: 'POST',
+    url: fnServerUrl() + path,
+    body: JSON.stringify(body),
+    headers: { 'content-type': 'application/json' },
+  });
+  assert.ok(res.status >= 200 && res.status < 300, `POST ${path}: ${res.status} ${res.body}`);
+  return JSON.parse(res.body) as Record<string, unknown>;
+}
+
+export async function fnDelete(path: string): Promise<void> {
+  await httpRequest({ method: 'DELETE', url: fnServerUrl() + path });
+}
+
+/** Root nodes of the Functions view after the configuration change has been applied. */
+export async function rootsWhen(api: FnMeshApi, accept: (nodes: FnTreeNode[]) => boolean, timeoutMs = 10_000): Promise<FnTreeNode[]> {
+  const until = Date.now() + timeoutMs;
+  let nodes: FnTreeNode[] = [];
+  while (Date.now() < until) {
+    nodes = await api.functionsTree.getChildren();
+    if (accept(nodes)) {
+      return nodes;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return nodes;
+}
+
+export function labels(nodes: FnTreeNode[]): string[] {
+  return nodes.map((n) => (n.kind === 'app' ? n.app.name : n.kind === 'function' ? n.fn.name : n.label));
+}
