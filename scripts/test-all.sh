@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# Runs every test of Fn Mesh from a fresh clone, doing its own set-up:
+#   npm dependencies, bundle, type check and lint;
+#   unit tests (plain Node);
+#   integration tests against real servers it starts here: the Fn server, the 2018 API stand-in,
+#     the local Kubernetes control plane (kube-apiserver + etcd + CRDs) and nginx;
+#   extension-host tests inside a real VS Code (code-server's VS Code server + headless Chromium);
+#   packaging of the VSIX.
+# Every server it starts is stopped on exit. Ends with "total: N passed, N failed".
+#
+#   FN_MESH_TEST_TIERS="unit integration host package"   the tiers to run (default: all)
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+tiers=" ${FN_MESH_TEST_TIERS:-unit integration host package} "
+wants() { [[ "$tiers" == *" $1 "* ]]; }
+
+# Tests use their own ports and state, so they never disturb a running playground.
+export FN_MESH_STATE="${FN_MESH_TEST_STATE:-${FN_MESH_CACHE:-$HOME/.cache/fn-mesh}/state-test}"
+export FN_MESH_FN_PORT="${FN_MESH_FN_PORT:-18080}"
+export FN_MESH_FN_V1_PORT="${FN_MESH_FN_V1_PORT:-18081}"
+export FN_MESH_LB_PORT="${FN_MESH_LB_PORT:-18090}"
+export FN_MESH_APISERVER_PORT="${FN_MESH_APISERVER_PORT:-16443}"
+export FN_MESH_ETCD_PORT="${FN_MESH_ETCD_PORT:-22379}"
+export FN_MESH_KCM_PORT="${FN_MESH_KCM_PORT:-20257}"
+export FN_MESH_TEST_TALLY
+FN_MESH_TEST_TALLY="$(mktemp)"
+mkdir -p test-output
+
+step() { printf '\n==== %s\n' "$*"; }
+started=()
+cleanup() {
+  local status=$?
+  for ((i=${#started[@]}-1; i>=0; i--)); do
+    ${started[i]} >/dev/null 2>&1 || true
+  done
+  rm -f "$FN_MESH_TEST_TALLY"
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+step "npm dependencies"
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
+
+step "build, type check, lint"
+npm run -s build
+npm run -s compile-tests
+npm run -s lint
+
+failed=0
+run_tier() { # name, command...
+  local name=$1; shift
+  step "$name tests"
+  if ! FN_MESH_TEST_TIER="$name" "$@"; then
+    failed=1
+  fi
+}
+
+if wants unit; then
+  run_tier unit npx mocha "out/test/unit/**/*.test.js"
+fi
+
+if wants integration || wants host; then
+  step "start the Fn server, the 2018 API stand-in and the local control plane"
+  bash scripts/fnserver.sh start
+  started+=("bash scripts/fnserver.sh stop")
+  bash scripts/fnserver.sh start-v1
+  started+=("bash scripts/fnserver.sh stop-v1")
+  export FN_MESH_TEST_FN_URL="http://127.0.0.1:$FN_MESH_FN_PORT"
+  export FN_MESH_TEST_FN_V1_URL="http://127.0.0.1:$FN_MESH_FN_V1_PORT"
+fi
+
+if wants integration; then
+  run_tier integration npx mocha --timeout 60000 "out/test/integration/**/*.test.js"
+fi
+
+if wants host; then
+  step "host tests in a real VS Code"
+  bash scripts/setup-test-host.sh
+  if ! node test/launchers/runHostTests.mjs 2>&1 | tee test-output/host.log; then
+    failed=1
+  fi
+  # The launcher prints "N passed, N failed"; add it to the tally.
+  grep -E '^[0-9]+ passed, [0-9]+ failed' test-output/host.log | tail -1 |
+    awk '{print $1, $3, 0, "host"}' >>"$FN_MESH_TEST_TALLY" || true
+fi
+
+if wants package; then
+  step "package the VSIX"
+  if node scripts/package.mjs "$root/test-output/fn-mesh.vsix" </dev/null; then
+    echo "1 0 0 package" >>"$FN_MESH_TEST_TALLY"
+  else
+    echo "0 1 0 package" >>"$FN_MESH_TEST_TALLY"
+    failed=1
+  fi
+fi
+
+step "summary"
+awk '{ printf "  %-12s %s passed, %s failed, %s skipped\n", $4, $1, $2, $3; p += $1; f += $2; s += $3 }
+     END { printf "\ntotal: %d passed, %d failed", p, f; if (s) printf ", %d skipped", s; printf "\n" }' "$FN_MESH_TEST_TALLY"
+if [ "$failed" != 0 ] || awk '{ f += $2 } END { exit !(f > 0) }' "$FN_MESH_TEST_TALLY"; then
+  exit 1
+fi

@@ -1,0 +1,10 @@
+// Loads @kubernetes/client-node on first use. It is ESM-only and heavy, so the extension pays for
+// it only when a Kubernetes feature runs, never at activation. Pure: no `vscode`.
+export type ClientNode = typeof import('@kubernetes/client-node', { with: { 'resolution-mode': 'import' } });
+
+let loading: Promise<ClientNode> | undefined;
+
+export function clientNode(): Promise<ClientNode> {
+  loading ??= import('@kubernetes/client-node');
+  return loading;
+}
