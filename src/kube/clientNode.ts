@@ -1,6 +1,8 @@
 // Loads @kubernetes/client-node on first use. It is ESM-only and heavy, so the extension pays for
 // it only when a Kubernetes feature runs, never at activation. Pure: no `vscode`.
-export type ClientNode = typeof import('@kubernetes/client-node', { with: { 'resolution-mode': 'import' } });
+import type * as K8s from '@kubernetes/client-node' with { 'resolution-mode': 'import' };
+
+export type ClientNode = typeof K8s;
 
 let loading: Promise<ClientNode> | undefined;
 
