@@ -7,11 +7,15 @@ import type { FunctionsTreeProvider } from './explorer/ui/functionsTreeProvider'
 import { createFunctionsView } from './explorer/ui/functionsView';
 import { registerFnCommands } from './fn/ui/fnCommands';
 import { FnConnectionService } from './fn/ui/fnConnectionService';
+import { registerKubeCommands } from './kube/ui/kubeCommands';
+import { KubeConnectionService } from './kube/ui/kubeConnectionService';
+import { createKubeStatusBar } from './kube/ui/kubeStatusBar';
 
 /** What activate() returns: used by the extension-host tests. */
 export interface FnMeshApi {
   readonly functionsTree: FunctionsTreeProvider;
   readonly fnConnection: FnConnectionService;
+  readonly kube: KubeConnectionService;
 }
 
 export function activate(context: vscode.ExtensionContext): FnMeshApi {
@@ -19,6 +23,7 @@ export function activate(context: vscode.ExtensionContext): FnMeshApi {
   const responses = vscode.window.createOutputChannel('Fn Mesh: Responses');
   const connection = new FnConnectionService(log);
   const functions = createFunctionsView(connection);
+  const kube = new KubeConnectionService(log, context.workspaceState);
 
   context.subscriptions.push(
     log,
@@ -28,8 +33,13 @@ export function activate(context: vscode.ExtensionContext): FnMeshApi {
     registerCommand(log, commandIds.showLog, () => log.show()),
     registerCommand(log, commandIds.fnRefresh, () => functions.provider.refresh()),
     ...registerFnCommands({ log, responses, connection }),
+    kube,
+    createKubeStatusBar(kube.onDidChange),
+    ...registerKubeCommands(log, kube),
   );
-  return { functionsTree: functions.provider, fnConnection: connection };
+  // Reads kubeconfig in the background (no network): the status bar fills in when it is done.
+  void kube.state();
+  return { functionsTree: functions.provider, fnConnection: connection, kube };
 }
 
 export function deactivate(): void {

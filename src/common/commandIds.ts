@@ -7,6 +7,8 @@ export const commandIds = {
   fnShowEndpoint: 'fnMesh.fn.showEndpoint',
   fnCopyInvokeUrl: 'fnMesh.fn.copyInvokeUrl',
   fnInvoke: 'fnMesh.fn.invoke',
+  kubeSelectContext: 'fnMesh.kube.selectContext',
+  kubeSelectNamespace: 'fnMesh.kube.selectNamespace',
   showLog: 'fnMesh.showLog',
 } as const;
 
