@@ -1,28 +1,53 @@
-// Bundles the extension into one CommonJS file for VS Code. `vscode` is provided by the host.
+// Bundles the extension for VS Code (CommonJS, `vscode` provided by the host) in two files:
+//   dist/extension.js   what activation loads: small;
+//   dist/clientNode.js  @kubernetes/client-node (ESM, several MB), loaded by the first Kubernetes
+//                       feature that runs, through src/kube/clientNode.ts.
 import * as esbuild from 'esbuild';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 
-const options = {
-  entryPoints: ['src/extension.ts'],
+const common = {
   bundle: true,
   format: 'cjs',
   platform: 'node',
   target: 'node20',
-  outfile: 'dist/extension.js',
   external: ['vscode'],
   sourcemap: !production,
   minify: production,
   legalComments: 'linked',
   logLevel: 'info',
-  // client-node is ESM; its dynamic import becomes a lazily evaluated chunk of the bundle.
-  mainFields: ['module', 'main'],
 };
 
+/** Keeps client-node out of the main bundle: its import becomes a require of the second file. */
+const clientNodeApart = {
+  name: 'client-node-apart',
+  setup(build) {
+    build.onResolve({ filter: /^@kubernetes\/client-node$/ }, () => ({ path: './clientNode.js', external: true }));
+  },
+};
+
+const builds = [
+  {
+    ...common,
+    entryPoints: ['src/extension.ts'],
+    outfile: 'dist/extension.js',
+    plugins: [clientNodeApart],
+    // Turn `import()` into `require()` so the external chunk loads as CommonJS.
+    supported: { 'dynamic-import': false },
+  },
+  {
+    ...common,
+    stdin: { contents: "export * from '@kubernetes/client-node';", resolveDir: '.', sourcefile: 'clientNode.ts', loader: 'ts' },
+    outfile: 'dist/clientNode.js',
+    mainFields: ['module', 'main'],
+  },
+];
+
 if (watch) {
-  const ctx = await esbuild.context(options);
-  await ctx.watch();
+  for (const options of builds) {
+    await (await esbuild.context(options)).watch();
+  }
 } else {
-  await esbuild.build(options);
+  await Promise.all(builds.map((options) => esbuild.build(options)));
 }
