@@ -8,7 +8,7 @@ const vscodeOnly = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'out/**', 'node_modules/**', 'tools/**', 'bench/**/*.js', '.vscode-test/**', 'test-output/**', '**/*.mjs'] },
+  { ignores: ['dist/**', 'out/**', 'node_modules/**', 'tools/**', 'bench/**/*.js', '.vscode-test/**', 'test-output/**', '**/*.mjs', '**/*.cjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -41,6 +41,12 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+# shellcheck source=lib/debian.sh
+source "$root/scripts/lib/debian.sh"
+step "system packages"
+# nginx runs the generated proxy configurations; the other tiers' scripts install their own.
+ensure_debian_packages test-all nginx
+
 step "npm dependencies"
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
@@ -52,6 +58,18 @@ npm run -s compile-tests
 npm run -s lint
 
 failed=0
+# Adds a tier's counts read from a log: passes/failures are lines matching the patterns, or for
+# node --test the numbers in its "# pass N" / "# fail N" lines.
+tally_from() { # _ log pass-pattern fail-pattern name
+  local log=$2 p f
+  if grep -qE '^# pass [0-9]+' "$log"; then
+    p=$(awk '/^# pass /{print $3}' "$log" | tail -1); f=$(awk '/^# fail /{print $3}' "$log" | tail -1)
+  else
+    p=$(grep -cE "$3" "$log" || true); f=$(grep -cE "$4" "$log" || true)
+  fi
+  cat "$log"
+  echo "${p:-0} ${f:-0} 0 $5" >>"$FN_MESH_TEST_TALLY"
+}
 run_tier() { # name, command...
   local name=$1; shift
   step "$name tests"
@@ -70,11 +88,20 @@ if wants integration || wants host; then
   started+=("bash scripts/fnserver.sh stop")
   bash scripts/fnserver.sh start-v1
   started+=("bash scripts/fnserver.sh stop-v1")
+  bash scripts/fnserver.sh seed
+  bash scripts/fn-lb.sh start
+  started+=("bash scripts/fn-lb.sh stop")
   export FN_MESH_TEST_FN_URL="http://127.0.0.1:$FN_MESH_FN_PORT"
   export FN_MESH_TEST_FN_V1_URL="http://127.0.0.1:$FN_MESH_FN_V1_PORT"
+  export FN_MESH_TEST_LB_URL="http://127.0.0.1:$FN_MESH_LB_PORT"
 fi
 
 if wants integration; then
+  step "test servers' own tests (Go stand-in, runner-lb stand-in)"
+  (cd tools/fn-standin && go test -v ./... >"$root/test-output/fn-standin.log" 2>&1) || failed=1
+  tally_from tools "$root/test-output/fn-standin.log" '^\s*--- PASS' '^\s*--- FAIL' fn-standin
+  bash scripts/fn-lb.sh test >"$root/test-output/fn-lb.log" 2>&1 || failed=1
+  tally_from tools "$root/test-output/fn-lb.log" '^# pass [1-9]' '^# fail [1-9]' fn-lb
   run_tier integration npx mocha --timeout 60000 "out/test/integration/**/*.test.js"
 fi
 
