@@ -21,9 +21,9 @@ export interface FnMeshApi {
 export function activate(context: vscode.ExtensionContext): FnMeshApi {
   const log = vscode.window.createOutputChannel('Fn Mesh', { log: true });
   const responses = vscode.window.createOutputChannel('Fn Mesh: Responses');
-  const connection = new FnConnectionService(log);
-  const functions = createFunctionsView(connection);
   const kube = new KubeConnectionService(log, context.workspaceState);
+  const connection = new FnConnectionService(log, kube);
+  const functions = createFunctionsView(connection);
 
   context.subscriptions.push(
     log,

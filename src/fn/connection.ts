@@ -1,4 +1,5 @@
 // Decides which Fn server the extension talks to and builds its client. Pure: no `vscode`.
+import { describeError } from '../common/errors';
 import { resolveFnEndpoint, normaliseUrl, type FnEndpoint } from './endpoint';
 import { FnHttpClient, type FnClient } from './fnClient';
 
@@ -9,19 +10,31 @@ export interface FnSettings {
 }
 
 export type FnConnectionState =
-  | { readonly kind: 'connected'; readonly endpoint: FnEndpoint; readonly client: FnClient; readonly invokeBase?: string }
+  | {
+      readonly kind: 'connected';
+      readonly endpoint: FnEndpoint;
+      readonly client: FnClient;
+      readonly invokeBase?: string;
+      /** Releases what the connection holds open (port-forwards). */
+      readonly close?: () => Promise<void>;
+    }
   | { readonly kind: 'none'; readonly looked: readonly string[] }
   | { readonly kind: 'invalid'; readonly message: string };
+
+/** An Fn server reached some other way (found in the cluster), tried after the fn CLI's sources. */
+export interface DiscoveredFn {
+  readonly apiUrl: string;
+  readonly invokeUrl?: string;
+  readonly origin: string;
+  close(): Promise<void>;
+}
 
 export async function connectFn(
   settings: FnSettings,
   env: Readonly<Record<string, string | undefined>>,
   homeDir: string,
+  discover?: () => Promise<DiscoveredFn | undefined>,
 ): Promise<FnConnectionState> {
-  const resolution = await resolveFnEndpoint({ settingUrl: settings.apiUrl, env, homeDir });
-  if (resolution.kind !== 'resolved') {
-    return resolution;
-  }
   let invokeBase: string | undefined;
   if (settings.invokeUrl?.trim()) {
     const n = normaliseUrl(settings.invokeUrl);
@@ -30,8 +43,31 @@ export async function connectFn(
     }
     invokeBase = n.url;
   }
-  const client = new FnHttpClient(resolution.endpoint.apiUrl, { timeoutMs: settings.requestTimeoutSeconds * 1000 });
-  return { kind: 'connected', endpoint: resolution.endpoint, client, invokeBase };
+  const timeoutMs = settings.requestTimeoutSeconds * 1000;
+  const resolution = await resolveFnEndpoint({ settingUrl: settings.apiUrl, env, homeDir });
+  if (resolution.kind === 'resolved') {
+    const client = new FnHttpClient(resolution.endpoint.apiUrl, { timeoutMs });
+    return { kind: 'connected', endpoint: resolution.endpoint, client, invokeBase };
+  }
+  if (resolution.kind === 'invalid' || !discover) {
+    return resolution;
+  }
+  let found: DiscoveredFn | undefined;
+  try {
+    found = await discover();
+  } catch (err) {
+    return { kind: 'invalid', message: `no Fn endpoint configured, and looking for Fn in the cluster failed: ${describeError(err)}` };
+  }
+  if (!found) {
+    return { kind: 'none', looked: [...resolution.looked, 'Fn services in the Kubernetes cluster'] };
+  }
+  return {
+    kind: 'connected',
+    endpoint: { apiUrl: found.apiUrl, source: 'cluster', origin: found.origin, registry: env.FN_REGISTRY || undefined },
+    client: new FnHttpClient(found.apiUrl, { timeoutMs }),
+    invokeBase: invokeBase ?? found.invokeUrl,
+    close: () => found.close(),
+  };
 }
 
 /** One line saying where the endpoint came from, for the view description and the log. */

@@ -4,7 +4,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as yaml from 'js-yaml';
 
-export type EndpointSource = 'setting' | 'env' | 'fnContext';
+export type EndpointSource = 'setting' | 'env' | 'fnContext' | 'cluster';
 
 export interface FnEndpoint {
   /** Normalised base URL without a trailing slash. */

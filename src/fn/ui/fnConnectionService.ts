@@ -1,8 +1,11 @@
-// Holds the current Fn connection and re-resolves it when settings or trust change.
+// Holds the current Fn connection and re-resolves it when settings, trust or (for an Fn server
+// found in the cluster) the Kubernetes connection change.
 import * as os from 'node:os';
 import * as vscode from 'vscode';
 import { readSettings } from '../../common/vscode/settings';
-import { connectFn, describeConnection, type FnConnectionState } from '../connection';
+import { connectFnInCluster } from '../../kube/fnInCluster';
+import type { KubeConnectionService } from '../../kube/ui/kubeConnectionService';
+import { connectFn, describeConnection, type DiscoveredFn, type FnConnectionState } from '../connection';
 
 export class FnConnectionService implements vscode.Disposable {
   private current: Promise<FnConnectionState> | undefined;
@@ -12,6 +15,7 @@ export class FnConnectionService implements vscode.Disposable {
 
   constructor(
     private readonly log: vscode.LogOutputChannel,
+    private readonly kube: KubeConnectionService,
     private readonly env: Readonly<Record<string, string | undefined>> = process.env,
     private readonly homeDir: string = os.homedir(),
   ) {
@@ -23,13 +27,14 @@ export class FnConnectionService implements vscode.Disposable {
         }
       }),
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.reset()),
+      kube.onDidChange(() => void this.resetIfFromCluster()),
     ];
   }
 
   /** The connection, resolved once and cached until `reset()`. Never rejects. */
   state(): Promise<FnConnectionState> {
     if (!this.current) {
-      this.current = connectFn(readSettings(), this.env, this.homeDir).then(
+      this.current = connectFn(readSettings(), this.env, this.homeDir, () => this.discover()).then(
         (state) => {
           this.log.info(`Fn endpoint: ${describeConnection(state)}`);
           return state;
@@ -41,11 +46,30 @@ export class FnConnectionService implements vscode.Disposable {
   }
 
   reset(): void {
+    const previous = this.current;
     this.current = undefined;
+    void previous?.then((state) => (state.kind === 'connected' ? state.close?.() : undefined));
     this.changed.fire();
   }
 
   dispose(): void {
+    this.reset();
     vscode.Disposable.from(...this.subscriptions).dispose();
+  }
+
+  private async discover(): Promise<DiscoveredFn | undefined> {
+    const kube = await this.kube.state();
+    if (kube.kind !== 'connected') {
+      return undefined;
+    }
+    this.log.info(`no Fn endpoint configured: looking for Fn services in context ${kube.context.name}`);
+    return connectFnInCluster(kube.config, kube.context.name, kube.namespace, { warn: (m) => this.log.warn(m) });
+  }
+
+  private async resetIfFromCluster(): Promise<void> {
+    const state = await this.current;
+    if (state === undefined || (state.kind === 'connected' && state.endpoint.source === 'cluster') || state.kind === 'none') {
+      this.reset();
+    }
   }
 }
