@@ -41,11 +41,10 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# shellcheck source=lib/debian.sh
-source "$root/scripts/lib/debian.sh"
 step "system packages"
-# nginx runs the generated proxy configurations; the other tiers' scripts install their own.
-ensure_debian_packages test-all nginx
+# nginx runs the generated proxy configurations (installed without starting a system nginx);
+# the other tiers' scripts install what they need themselves.
+bash scripts/nginx-available.sh
 
 step "npm dependencies"
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
