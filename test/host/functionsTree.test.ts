@@ -71,8 +71,8 @@ suite('Functions view', () => {
       const fns = await api.functionsTree.getChildren(appNode);
       const v2 = fns.find((n): n is FunctionNode => n.kind === 'function' && n.fn.name === 'v2');
       assert.equal(v2?.invokeUrl, `${lbUrl}/t/${appName}/v2`);
-      const status = await vscode.commands.executeCommand<number>('fnMesh.fn.invoke', v2, '{"name":"mesh"}');
-      assert.equal(status, 200);
+      const answer = await vscode.commands.executeCommand<{ status: number; body: string }>('fnMesh.fn.invoke', v2, '{"name":"mesh"}');
+      assert.deepEqual(answer, { status: 200, body: '{"message":"Hello V2"}' });
       assert.deepEqual(seen, [{ method: 'POST', url: `/t/${appName}/v2`, body: '{"name":"mesh"}' }]);
       const copied = await vscode.commands.executeCommand<string>('fnMesh.fn.copyInvokeUrl', v2);
       assert.equal(copied, `${lbUrl}/t/${appName}/v2`);

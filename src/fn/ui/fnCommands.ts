@@ -100,7 +100,8 @@ async function functionArgument(deps: FnCommandDeps, node: unknown): Promise<Fun
   return picked?.node;
 }
 
-async function invoke(deps: FnCommandDeps, node: FunctionNode, bodyArg: string | undefined): Promise<number | undefined> {
+/** Returns the status and body, so callers (and tests) can see what the function answered. */
+async function invoke(deps: FnCommandDeps, node: FunctionNode, bodyArg: string | undefined): Promise<{ status: number; body: string } | undefined> {
   const url = node.invokeUrl;
   if (!url) {
     throw new UserError(`no invoke URL is known for ${node.fn.appName}/${node.fn.name}`);
@@ -128,5 +129,5 @@ async function invoke(deps: FnCommandDeps, node: FunctionNode, bodyArg: string |
   deps.responses.appendLine('');
   deps.responses.show(true);
   deps.log.info(`invoked ${node.fn.appName}/${node.fn.name}: ${res.status} in ${res.elapsedMs} ms`);
-  return res.status;
+  return { status: res.status, body: res.body };
 }
