@@ -24,6 +24,7 @@ export FN_MESH_LB_PORT="${FN_MESH_LB_PORT:-18090}"
 export FN_MESH_APISERVER_PORT="${FN_MESH_APISERVER_PORT:-16443}"
 export FN_MESH_ETCD_PORT="${FN_MESH_ETCD_PORT:-22379}"
 export FN_MESH_KCM_PORT="${FN_MESH_KCM_PORT:-20257}"
+export FN_MESH_KUBELET_PORT="${FN_MESH_KUBELET_PORT:-20250}"
 export FN_MESH_TEST_TALLY
 FN_MESH_TEST_TALLY="$(mktemp)"
 mkdir -p test-output
@@ -93,6 +94,14 @@ if wants integration || wants host; then
   export FN_MESH_TEST_FN_URL="http://127.0.0.1:$FN_MESH_FN_PORT"
   export FN_MESH_TEST_FN_V1_URL="http://127.0.0.1:$FN_MESH_FN_V1_PORT"
   export FN_MESH_TEST_LB_URL="http://127.0.0.1:$FN_MESH_LB_PORT"
+
+  bash scripts/controlplane.sh start
+  started+=("bash scripts/controlplane.sh stop")
+  eval "$(bash scripts/controlplane.sh env)" # KUBECONFIG (admin) and FN_MESH_KUBECONFIG_LIMITED
+  bash scripts/kubelet-standin.sh start
+  started+=("bash scripts/kubelet-standin.sh stop")
+  # Register the Fn server in the cluster as the fn-helm chart lays it out (discovery tests).
+  bash scripts/cluster-fixtures.sh fn "$FN_MESH_FN_PORT" "$FN_MESH_LB_PORT"
 fi
 
 if wants integration; then
@@ -101,6 +110,8 @@ if wants integration; then
   tally_from tools "$root/test-output/fn-standin.log" '^\s*--- PASS' '^\s*--- FAIL' fn-standin
   bash scripts/fn-lb.sh test >"$root/test-output/fn-lb.log" 2>&1 || failed=1
   tally_from tools "$root/test-output/fn-lb.log" '^# pass [1-9]' '^# fail [1-9]' fn-lb
+  bash scripts/kubelet-standin.sh test >"$root/test-output/kubelet-standin.log" 2>&1 || failed=1
+  tally_from tools "$root/test-output/kubelet-standin.log" '^\s*--- PASS' '^\s*--- FAIL' kubelet-standin
   run_tier integration npx mocha --timeout 60000 "out/test/integration/**/*.test.js"
 fi
 

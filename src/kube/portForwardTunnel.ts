@@ -1,6 +1,7 @@
 // A local TCP port on 127.0.0.1 that reaches a Service's pod through the API server's
 // pods/portforward, one WebSocket per connection, as `kubectl port-forward svc/...` does. Pure.
 import * as net from 'node:net';
+import { Writable } from 'node:stream';
 import type { KubeConfig, V1Pod, V1Service } from '@kubernetes/client-node' with { 'resolution-mode': 'import' };
 import { UserError } from '../common/errors';
 import { clientNode } from './clientNode';
@@ -78,7 +79,19 @@ export async function openServiceTunnel(config: KubeConfig, namespace: string, s
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => socket.destroy());
-    forward.portForward(namespace, podName, [podPort], socket, null, socket).then(
+    // The error channel carries the kubelet's message (e.g. an unmapped port); client-node keeps
+    // the WebSocket open after it, so the connection is closed here rather than left hanging.
+    const errors = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        const text = chunk.toString('utf8').trim();
+        if (text) {
+          log?.warn(`port-forward to ${namespace}/${podName}:${podPort}: ${text}`);
+          socket.destroy();
+        }
+        done();
+      },
+    });
+    forward.portForward(namespace, podName, [podPort], socket, errors, socket).then(
       (opened) => {
         if (typeof opened === 'function') {
           return;

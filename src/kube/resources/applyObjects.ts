@@ -1,0 +1,165 @@
+// Applies an app's objects with server-side apply under Fn Mesh's field manager: a server-side
+// dry-run of ALL objects first (nothing is written if any is refused), then the real apply in a safe
+// order. A failure part-way is reported object by object, with the data to roll back what was
+// written. Pure: no `vscode`.
+import { describeError } from '../../common/errors';
+import { sortForApply } from './applyOrder';
+import { fieldManager, type KubeClient } from './kubeClient';
+import { appliedConfiguration } from './managedFields';
+import { jsonEqual } from './managedFields';
+import { normaliseForDiff } from './normalise';
+import { KubeObjectError, onlyOwnConflicts, fieldConflicts, type FieldConflict } from './resourceErrors';
+import { describeRef, refOf, type LiveObject, type ObjectRef, type ObjectToWrite } from './types';
+
+/** `created`/`configured`/`unchanged`: after a dry-run, what the apply would do. */
+export type ObjectStatus = 'created' | 'configured' | 'unchanged' | 'failed' | 'not-applied';
+
+export interface ObjectResult {
+  readonly ref: ObjectRef;
+  readonly status: ObjectStatus;
+  /** For `failed`: one line naming the object and the reason. */
+  readonly error?: string;
+  /** For a server-side apply conflict: the other managers' fields. */
+  readonly conflicts?: readonly FieldConflict[];
+  /** The HTTP status of a failure, e.g. 403 (forbidden) or 422 (invalid). */
+  readonly code?: number;
+}
+
+export interface RollbackStep {
+  readonly ref: ObjectRef;
+  /** `delete`: the object did not exist before the apply; `restore`: re-apply what Fn Mesh had set. */
+  readonly action: 'delete' | 'restore';
+  /** For `restore`: Fn Mesh's configuration of the object before the apply. */
+  readonly previous?: ObjectToWrite;
+  /** Fn Mesh's configuration right after the apply: the rollback refuses if it changed since. */
+  readonly applied: ObjectToWrite;
+}
+
+/** Steps in the order to run them: the last object applied is the first undone. */
+export interface RollbackPlan {
+  readonly steps: readonly RollbackStep[];
+}
+
+export interface ApplyOutcome {
+  readonly dryRun: boolean;
+  readonly ok: boolean;
+  /** `dry-run`: the server refused something in the dry-run and nothing was written. */
+  readonly failedPhase?: 'dry-run' | 'apply';
+  /** One per object, in apply order. */
+  readonly results: readonly ObjectResult[];
+  /** What undoes the objects this apply wrote (empty after a dry-run or when nothing changed). */
+  readonly rollback: RollbackPlan;
+  /** One or two sentences for the user. */
+  readonly summary: string;
+}
+
+/**
+ * Server-side apply, never taking fields from another tool. Fn Mesh's own weight updates are
+ * recorded under the same manager name as an `Update`; the server reports those as conflicts too,
+ * and only they are taken back (`force`).
+ */
+export async function applyAsFnMesh(client: KubeClient, obj: ObjectToWrite, dryRun = false): Promise<LiveObject> {
+  try {
+    return await client.apply(obj, { dryRun });
+  } catch (err) {
+    const conflicts = fieldConflicts(err);
+    if (conflicts && onlyOwnConflicts(conflicts)) {
+      return client.apply(obj, { dryRun, force: true });
+    }
+    throw new KubeObjectError(refOf(obj), err);
+  }
+}
+
+function failure(ref: ObjectRef, err: unknown): ObjectResult {
+  const wrapped = err instanceof KubeObjectError ? err : undefined;
+  return {
+    ref,
+    status: 'failed',
+    error: wrapped ? wrapped.message : `${describeRef(ref)}: ${describeError(err)}`,
+    ...(wrapped?.conflicts ? { conflicts: wrapped.conflicts } : {}),
+    ...(wrapped?.code !== undefined ? { code: wrapped.code } : {}),
+  };
+}
+
+function changeOf(before: LiveObject | undefined, after: LiveObject): ObjectStatus {
+  if (!before) {
+    return 'created';
+  }
+  return jsonEqual(normaliseForDiff(before), normaliseForDiff(after)) ? 'unchanged' : 'configured';
+}
+
+function count(results: readonly ObjectResult[], status: ObjectStatus): number {
+  return results.filter((r) => r.status === status).length;
+}
+
+function tally(results: readonly ObjectResult[], verbs: Partial<Record<ObjectStatus, string>>): string {
+  return Object.entries(verbs)
+    .map(([status, verb]) => [count(results, status as ObjectStatus), verb] as const)
+    .filter(([n]) => n > 0)
+    .map(([n, verb]) => `${n} ${verb}`)
+    .join(', ');
+}
+
+interface Prepared {
+  readonly obj: ObjectToWrite;
+  readonly before?: LiveObject;
+  readonly result: ObjectResult;
+}
+
+/** Reads each object and dry-runs it; independent requests, so they run side by side. */
+function prepare(client: KubeClient, objects: readonly ObjectToWrite[]): Promise<Prepared[]> {
+  return Promise.all(
+    objects.map(async (obj): Promise<Prepared> => {
+      const ref = refOf(obj);
+      try {
+        const before = await client.get(ref);
+        const dry = await applyAsFnMesh(client, obj, true);
+        return { obj, before, result: { ref, status: changeOf(before, dry) } };
+      } catch (err) {
+        return { obj, result: failure(ref, err) };
+      }
+    }),
+  );
+}
+
+export async function applyObjects(client: KubeClient, objects: readonly ObjectToWrite[], options: { readonly dryRun?: boolean } = {}): Promise<ApplyOutcome> {
+  const prepared = await prepare(client, sortForApply(objects));
+  const dryResults = prepared.map((p) => p.result);
+  const refused = dryResults.filter((r) => r.status === 'failed');
+  if (refused.length > 0) {
+    const results = dryResults.map((r) => (r.status === 'failed' ? r : { ref: r.ref, status: 'not-applied' as const }));
+    const summary =
+      `The server refused ${refused.length} of ${objects.length} object(s) in the dry-run; nothing was written. ` + refused.map((r) => r.error).join(' ');
+    return { dryRun: options.dryRun ?? false, ok: false, failedPhase: 'dry-run', results, rollback: { steps: [] }, summary };
+  }
+  if (options.dryRun) {
+    const what = tally(dryResults, { created: 'to create', configured: 'to change', unchanged: 'unchanged' });
+    return { dryRun: true, ok: true, results: dryResults, rollback: { steps: [] }, summary: `Dry-run passed for ${objects.length} object(s): ${what}.` };
+  }
+
+  const results: ObjectResult[] = [];
+  const steps: RollbackStep[] = [];
+  for (const [i, { obj, before }] of prepared.entries()) {
+    const ref = refOf(obj);
+    let after: LiveObject;
+    try {
+      after = await applyAsFnMesh(client, obj);
+    } catch (err) {
+      results.push(failure(ref, err), ...prepared.slice(i + 1).map((p) => ({ ref: refOf(p.obj), status: 'not-applied' as const })));
+      const done = tally(results, { created: 'created', configured: 'changed', unchanged: 'unchanged' });
+      const notApplied = results.filter((r) => r.status === 'not-applied').map((r) => describeRef(r.ref));
+      const summary =
+        `Applied ${i} of ${objects.length} object(s)${done ? ` (${done})` : ''}, then ${results[i]?.error ?? 'a request failed'}` +
+        (notApplied.length > 0 ? ` Not applied: ${notApplied.join(', ')}.` : '');
+      return { dryRun: false, ok: false, failedPhase: 'apply', results, rollback: { steps: [...steps].reverse() }, summary };
+    }
+    const status = changeOf(before, after);
+    results.push({ ref, status });
+    if (status !== 'unchanged') {
+      const applied = appliedConfiguration(after, fieldManager);
+      steps.push(before ? { ref, action: 'restore', previous: appliedConfiguration(before, fieldManager), applied } : { ref, action: 'delete', applied });
+    }
+  }
+  const what = tally(results, { created: 'created', configured: 'changed', unchanged: 'unchanged' });
+  return { dryRun: false, ok: true, results, rollback: { steps: [...steps].reverse() }, summary: `Applied ${objects.length} object(s): ${what}.` };
+}

@@ -1,0 +1,257 @@
+// The real KubeClient, on client-node's generic KubernetesObjectApi (URL paths found by API
+// discovery, so any kind works: core, Istio CRDs, Gateway API). Bodies go out and come back as the
+// server's own JSON: client-node's typed models would drop fields they do not know, rename a few
+// (`_exec`) and turn timestamps into Dates, none of which server-side apply or a diff can afford.
+// Pure: no `vscode`.
+import type { KubeConfig, KubernetesListObject, KubernetesObject, RequestContext, ResponseContext } from '@kubernetes/client-node' with { 'resolution-mode': 'import' };
+import { clientNode, type ClientNode } from '../clientNode';
+import { kubeStatusCode } from '../kubeErrors';
+import { fieldManager, type ApplyOptions, type DeleteOptions, type KubeClient, type WatchListener } from './kubeClient';
+import type { Disposable, JsonPatchOperation, LiveObject, ObjectRef, ObjectToWrite, ResourceType } from './types';
+
+/** Reconnect delays of a failed watch: doubling from 1 s, at most 30 s. */
+export const watchBackoff = { firstMs: 1000, maxMs: 30_000 } as const;
+
+export function backoffDelay(attempt: number): number {
+  return Math.min(watchBackoff.maxMs, watchBackoff.firstMs * 2 ** Math.max(0, attempt));
+}
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+type Action = 'read' | 'list' | 'patch' | 'delete';
+
+interface SendOptions {
+  readonly query?: Readonly<Record<string, string | undefined>>;
+  readonly body?: unknown;
+  readonly contentType?: string;
+}
+
+interface PlainApi {
+  send(method: Method, spec: ResourceType & { metadata: { name?: string; namespace?: string } }, action: Action, options?: SendOptions): Promise<unknown>;
+  sendPath(method: Method, path: string): Promise<unknown>;
+  listPath(type: ResourceType, namespace: string): Promise<string>;
+}
+
+/** A KubernetesObjectApi that sends and returns plain JSON (see the header). */
+function makePlainApi(k8s: ClientNode, config: KubeConfig): PlainApi {
+  class PlainObjectApi extends k8s.KubernetesObjectApi {
+    protected override async processResponse<T extends KubernetesObject>(response: ResponseContext): Promise<T> {
+      const text = await response.body.text();
+      let data: unknown = text;
+      try {
+        data = text ? JSON.parse(text) : undefined;
+      } catch {
+        // not JSON: keep the text for the error message
+      }
+      if (response.httpStatusCode >= 200 && response.httpStatusCode <= 299) {
+        return data as T;
+      }
+      throw new k8s.ApiException(response.httpStatusCode, `HTTP ${response.httpStatusCode}`, data, response.headers);
+    }
+
+    private request(method: Method, path: string, options: SendOptions = {}): Promise<unknown> {
+      const ctx: RequestContext = this.configuration.baseServer.makeRequestContext(path, k8s.HttpMethod[method]);
+      ctx.setHeaderParam('Accept', 'application/json');
+      for (const [name, value] of Object.entries(options.query ?? {})) {
+        if (value !== undefined) {
+          ctx.setQueryParam(name, value);
+        }
+      }
+      if (options.body !== undefined) {
+        ctx.setHeaderParam('Content-Type', options.contentType ?? 'application/json');
+        ctx.setBody(JSON.stringify(options.body));
+      }
+      return this.requestPromise(ctx);
+    }
+
+    async send(method: Method, spec: ResourceType & { metadata: { name?: string; namespace?: string } }, action: Action, options?: SendOptions): Promise<unknown> {
+      // specUriPath fills in missing fields of its argument: give it a copy.
+      const path = await this.specUriPath({ apiVersion: spec.apiVersion, kind: spec.kind, metadata: { ...spec.metadata } }, action);
+      return this.request(method, path, options);
+    }
+
+    sendPath(method: Method, path: string): Promise<unknown> {
+      return this.request(method, path);
+    }
+
+    listPath(type: ResourceType, namespace: string): Promise<string> {
+      return this.specUriPath({ apiVersion: type.apiVersion, kind: type.kind, metadata: { namespace } }, 'list');
+    }
+  }
+  // Not PlainObjectApi.makeApiClient: that one constructs the base class. Every call names its namespace.
+  return config.makeApiClient(PlainObjectApi);
+}
+
+function refSpec(ref: ObjectRef): ResourceType & { metadata: { name: string; namespace?: string } } {
+  return { apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, ...(ref.namespace ? { namespace: ref.namespace } : {}) } };
+}
+
+export async function createKubeClient(config: KubeConfig): Promise<KubeClient> {
+  const k8s = await clientNode();
+  const api = makePlainApi(k8s, config);
+
+  const list = async (type: ResourceType, namespace: string, labelSelector?: string): Promise<KubernetesListObject<KubernetesObject>> => {
+    const items: KubernetesObject[] = [];
+    let page: KubernetesListObject<KubernetesObject>;
+    let continueToken: string | undefined;
+    do {
+      page = (await api.send('GET', { ...type, metadata: { namespace } }, 'list', {
+        query: { labelSelector, limit: '500', continue: continueToken },
+      })) as KubernetesListObject<KubernetesObject>;
+      // List items carry no apiVersion/kind: put them back so every object is self-describing.
+      items.push(...page.items.map((item) => ({ ...item, apiVersion: type.apiVersion, kind: type.kind })));
+      continueToken = (page.metadata as { continue?: string } | undefined)?.continue || undefined;
+    } while (continueToken);
+    return { ...page, items };
+  };
+
+  return {
+    async servedKinds(groupVersion) {
+      const path = groupVersion.includes('/') ? `/apis/${groupVersion}` : `/api/${groupVersion}`;
+      try {
+        const resources = (await api.sendPath('GET', path)) as { resources?: { kind: string; name: string }[] };
+        // Subresources (`virtualservices/status`) repeat the kind: keep the resources themselves.
+        return new Set((resources.resources ?? []).filter((r) => !r.name.includes('/')).map((r) => r.kind));
+      } catch (err) {
+        if (kubeStatusCode(err) === 404) {
+          return undefined;
+        }
+        throw err;
+      }
+    },
+
+    async get(ref) {
+      try {
+        return (await api.send('GET', refSpec(ref), 'read')) as LiveObject;
+      } catch (err) {
+        if (kubeStatusCode(err) === 404) {
+          return undefined;
+        }
+        throw err;
+      }
+    },
+
+    async list(type, namespace, labelSelector) {
+      return (await list(type, namespace, labelSelector)).items as unknown as LiveObject[];
+    },
+
+    async apply(obj: ObjectToWrite, options: ApplyOptions = {}) {
+      return (await api.send('PATCH', obj, 'patch', {
+        query: { fieldManager, force: options.force ? 'true' : 'false', dryRun: options.dryRun ? 'All' : undefined },
+        body: obj,
+        contentType: 'application/apply-patch+yaml', // JSON is YAML
+      })) as LiveObject;
+    },
+
+    async jsonPatch(ref, operations: readonly JsonPatchOperation[]) {
+      return (await api.send('PATCH', refSpec(ref), 'patch', { query: { fieldManager }, body: operations, contentType: 'application/json-patch+json' })) as LiveObject;
+    },
+
+    async mergePatch(ref, patch) {
+      return (await api.send('PATCH', refSpec(ref), 'patch', { query: { fieldManager }, body: patch, contentType: 'application/merge-patch+json' })) as LiveObject;
+    },
+
+    async delete(ref, options: DeleteOptions = {}) {
+      try {
+        const body = {
+          apiVersion: 'v1',
+          kind: 'DeleteOptions',
+          propagationPolicy: 'Background',
+          ...(options.resourceVersion ? { preconditions: { resourceVersion: options.resourceVersion } } : {}),
+        };
+        await api.send('DELETE', refSpec(ref), 'delete', { body });
+        return true;
+      } catch (err) {
+        if (kubeStatusCode(err) === 404) {
+          return false;
+        }
+        throw err;
+      }
+    },
+
+    watch(type, namespace, labelSelector, listener) {
+      return startWatch(k8s, config, { path: () => api.listPath(type, namespace), list: () => list(type, namespace, labelSelector) }, namespace, labelSelector, listener);
+    },
+  };
+}
+
+interface WatchSource {
+  path(): Promise<string>;
+  list(): Promise<KubernetesListObject<KubernetesObject>>;
+}
+
+/**
+ * client-node's informer (list, then watch from the list's resourceVersion, relist on 410 Gone)
+ * stops on any error; this restarts it after a doubling delay, reset by every successful list.
+ */
+function startWatch(k8s: ClientNode, config: KubeConfig, source: WatchSource, namespace: string, labelSelector: string | undefined, listener: WatchListener): Disposable {
+  let disposed = false;
+  let failures = 0;
+  let retryTimer: ReturnType<typeof setTimeout> | undefined;
+  let emitScheduled = false;
+  let informer: ReturnType<typeof k8s.makeInformer<KubernetesObject>> | undefined;
+
+  // One callback per burst: a list adds every item one by one.
+  const emit = (): void => {
+    if (emitScheduled || disposed) {
+      return;
+    }
+    emitScheduled = true;
+    setImmediate(() => {
+      emitScheduled = false;
+      if (!disposed && informer) {
+        listener.onChange(informer.list(namespace) as unknown as LiveObject[]);
+      }
+    });
+  };
+
+  const retry = (err: unknown): void => {
+    if (disposed || retryTimer) {
+      return;
+    }
+    const delay = backoffDelay(failures++);
+    listener.onError?.(err, delay);
+    retryTimer = setTimeout(() => {
+      retryTimer = undefined;
+      void run();
+    }, delay);
+  };
+
+  const run = async (): Promise<void> => {
+    try {
+      if (!informer) {
+        const path = await source.path();
+        informer = k8s.makeInformer<KubernetesObject>(
+          config,
+          path,
+          async () => {
+            const listed = await source.list();
+            failures = 0;
+            emit(); // also when the list is empty: the listener learns it is in sync
+            return listed;
+          },
+          labelSelector,
+        );
+        for (const verb of [k8s.ADD, k8s.UPDATE, k8s.DELETE] as const) {
+          informer.on(verb, emit);
+        }
+        informer.on(k8s.ERROR, (err: unknown) => retry(err));
+      }
+      if (!disposed) {
+        await informer.start();
+      }
+    } catch (err) {
+      retry(err);
+    }
+  };
+
+  void run();
+  return {
+    dispose() {
+      disposed = true;
+      if (retryTimer) {
+        clearTimeout(retryTimer);
+      }
+      void informer?.stop();
+    },
+  };
+}

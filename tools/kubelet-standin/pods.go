@@ -1,0 +1,200 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	v1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
+	"k8s.io/apimachinery/pkg/util/wait"
+	coreinformers "k8s.io/client-go/informers/core/v1"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/kubernetes/scheme"
+	typedcorev1 "k8s.io/client-go/kubernetes/typed/core/v1"
+	corelisters "k8s.io/client-go/listers/core/v1"
+	"k8s.io/client-go/tools/cache"
+	"k8s.io/client-go/tools/record"
+	"k8s.io/client-go/util/retry"
+	"k8s.io/client-go/util/workqueue"
+	"k8s.io/klog/v2"
+)
+
+// The scheduler name a pod gets when it names none; no other scheduler runs here.
+const defaultScheduler = v1.DefaultSchedulerName
+
+// podController plays two roles over one pod informer: the scheduler (bind pods
+// that have no node) and the kubelet of its node (report pods Running and Ready,
+// finish deletions). Each pod key goes through a rate-limited work queue, so a
+// failed API call is retried with backoff.
+type podController struct {
+	client   kubernetes.Interface
+	lister   corelisters.PodLister
+	synced   cache.InformerSynced
+	queue    workqueue.TypedRateLimitingInterface[string]
+	recorder record.EventRecorder
+	node     string
+}
+
+func newPodController(client kubernetes.Interface, informer coreinformers.PodInformer, node string) *podController {
+	c := &podController{
+		client: client,
+		lister: informer.Lister(),
+		synced: informer.Informer().HasSynced,
+		queue: workqueue.NewTypedRateLimitingQueueWithConfig(
+			workqueue.DefaultTypedControllerRateLimiter[string](),
+			workqueue.TypedRateLimitingQueueConfig[string]{Name: "pods"}),
+		node: node,
+	}
+	enqueue := func(obj any) {
+		if key, err := cache.DeletionHandlingMetaNamespaceKeyFunc(obj); err == nil {
+			c.queue.Add(key)
+		}
+	}
+	_, err := informer.Informer().AddEventHandler(cache.ResourceEventHandlerFuncs{
+		AddFunc:    enqueue,
+		UpdateFunc: func(_, obj any) { enqueue(obj) },
+	})
+	utilruntime.Must(err) // only fails once the informer has stopped
+	return c
+}
+
+// run works the queue until ctx ends.
+func (c *podController) run(ctx context.Context) {
+	defer c.queue.ShutDown()
+	broadcaster := record.NewBroadcaster(record.WithContext(ctx))
+	broadcaster.StartRecordingToSink(&typedcorev1.EventSinkImpl{Interface: c.client.CoreV1().Events("")})
+	defer broadcaster.Shutdown()
+	c.recorder = broadcaster.NewRecorder(scheme.Scheme, v1.EventSource{Component: "fn-mesh-kubelet-standin", Host: c.node})
+
+	if !cache.WaitForCacheSync(ctx.Done(), c.synced) {
+		return
+	}
+	klog.InfoS("pod informer synced: scheduling and running pods", "node", c.node)
+	go wait.UntilWithContext(ctx, c.worker, time.Second)
+	<-ctx.Done()
+}
+
+func (c *podController) worker(ctx context.Context) {
+	for {
+		key, quit := c.queue.Get()
+		if quit {
+			return
+		}
+		if err := c.sync(ctx, key); err != nil && ctx.Err() == nil {
+			klog.ErrorS(err, "pod sync failed, will retry", "pod", key)
+			c.queue.AddRateLimited(key)
+		} else {
+			c.queue.Forget(key)
+		}
+		c.queue.Done(key)
+	}
+}
+
+func (c *podController) sync(ctx context.Context, key string) error {
+	ns, name, err := cache.SplitMetaNamespaceKey(key)
+	if err != nil {
+		return nil
+	}
+	pod, err := c.lister.Pods(ns).Get(name)
+	if apierrors.IsNotFound(err) {
+		return nil // gone
+	}
+	if err != nil {
+		return err
+	}
+	switch {
+	case pod.Spec.NodeName == "":
+		return c.schedule(ctx, pod)
+	case pod.Spec.NodeName != c.node:
+		return nil // another node's pod
+	case pod.DeletionTimestamp != nil:
+		return c.finishDeletion(ctx, pod)
+	case !statusIsCurrent(pod):
+		return c.markRunning(ctx, pod)
+	}
+	return nil
+}
+
+// schedule binds a pod to this node through the pods/binding subresource, as
+// kube-scheduler would. Pods for another named scheduler are left alone.
+func (c *podController) schedule(ctx context.Context, pod *v1.Pod) error {
+	if pod.DeletionTimestamp != nil || (pod.Spec.SchedulerName != "" && pod.Spec.SchedulerName != defaultScheduler) {
+		return nil
+	}
+	binding := &v1.Binding{
+		ObjectMeta: metav1.ObjectMeta{Namespace: pod.Namespace, Name: pod.Name, UID: pod.UID},
+		Target:     v1.ObjectReference{Kind: "Node", Name: c.node},
+	}
+	err := c.client.CoreV1().Pods(pod.Namespace).Bind(ctx, binding, metav1.CreateOptions{})
+	if apierrors.IsConflict(err) || apierrors.IsNotFound(err) {
+		return nil // bound meanwhile, or deleted: the informer brings the news
+	}
+	if err != nil {
+		return fmt.Errorf("binding pod to %s: %w", c.node, err)
+	}
+	klog.InfoS("scheduled pod", "pod", klog.KObj(pod), "node", c.node)
+	c.recorder.Eventf(pod, v1.EventTypeNormal, "Scheduled", "Successfully assigned %s/%s to %s (fn-mesh kubelet stand-in)", pod.Namespace, pod.Name, c.node)
+	return nil
+}
+
+// finishDeletion removes a terminating pod at once: there are no containers to
+// stop, so the grace period is over as soon as it began.
+func (c *podController) finishDeletion(ctx context.Context, pod *v1.Pod) error {
+	err := c.client.CoreV1().Pods(pod.Namespace).Delete(ctx, pod.Name, metav1.DeleteOptions{
+		GracePeriodSeconds: new(int64),
+		Preconditions:      &metav1.Preconditions{UID: &pod.UID},
+	})
+	if apierrors.IsNotFound(err) || apierrors.IsConflict(err) {
+		return nil // already gone, or a new pod of the same name
+	}
+	if err != nil {
+		return fmt.Errorf("deleting terminated pod: %w", err)
+	}
+	klog.InfoS("pod terminated and deleted", "pod", klog.KObj(pod))
+	return nil
+}
+
+// markRunning writes the status a kubelet would post once all containers run.
+func (c *podController) markRunning(ctx context.Context, pod *v1.Pod) error {
+	var updated *v1.Pod
+	err := retry.RetryOnConflict(retry.DefaultRetry, func() error {
+		latest, err := c.client.CoreV1().Pods(pod.Namespace).Get(ctx, pod.Name, metav1.GetOptions{})
+		if err != nil {
+			return err
+		}
+		if latest.UID != pod.UID || latest.DeletionTimestamp != nil {
+			return nil // replaced or terminating: the next sync handles it
+		}
+		latest.Status = runningStatus(latest, metav1.Now())
+		updated, err = c.client.CoreV1().Pods(pod.Namespace).UpdateStatus(ctx, latest, metav1.UpdateOptions{})
+		return err
+	})
+	if apierrors.IsNotFound(err) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("posting pod status: %w", err)
+	}
+	if updated != nil {
+		klog.InfoS("pod running and ready", "pod", klog.KObj(pod), "containers", len(pod.Spec.Containers))
+		c.recorder.Event(updated, v1.EventTypeNormal, "Started", "Containers reported running by the fn-mesh kubelet stand-in (no process runs)")
+	}
+	return nil
+}
+
+// lookup returns a pod bound to this node, for the port-forward API; uid, when
+// not empty, must match.
+func (c *podController) lookup(namespace, name string, uid types.UID) (*v1.Pod, error) {
+	pod, err := c.lister.Pods(namespace).Get(name)
+	if err != nil {
+		return nil, err
+	}
+	if pod.Spec.NodeName != c.node || (uid != "" && pod.UID != uid) {
+		return nil, apierrors.NewNotFound(v1.Resource("pods"), name)
+	}
+	return pod, nil
+}
