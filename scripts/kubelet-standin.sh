@@ -177,7 +177,7 @@ cmd_status() {
 
 cmd_test() {
   use_go
-  (cd "$module_dir" && go test -count=1 ./...)
+  (cd "$module_dir" && go test -v -count=1 ./...)
 }
 
 case "${1:-}" in
