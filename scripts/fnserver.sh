@@ -27,14 +27,11 @@ log() { printf 'fnserver.sh: %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
 # need CMD APT_PACKAGE: install a missing tool from Debian (CI starts fresh).
+# shellcheck source=lib/debian.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/debian.sh"
 need() {
   command -v "$1" >/dev/null 2>&1 && return
-  if ! command -v apt-get >/dev/null 2>&1 || [[ $(id -u) != 0 ]]; then
-    die "'$1' is missing; install the Debian package '$2'"
-  fi
-  log "installing $2 (for $1)"
-  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2"; } >&2 ||
-    die "apt-get install $2 failed"
+  ensure_debian_packages fnserver.sh "$2" || die "'$1' is missing; install the Debian package '$2'"
 }
 
 go_cmd() {

@@ -33,29 +33,9 @@ for tool in npm sha256sum flock dpkg-query; do
 done
 
 # --- Debian packages ---------------------------------------------------------
-missing=()
-for pkg in "${APT_PACKAGES[@]}"; do
-  status="$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)"
-  [[ "$status" == "install ok installed" ]] || missing+=("$pkg")
-done
-if ((${#missing[@]})); then
-  sudo=()
-  if [[ "$(id -u)" != 0 ]]; then
-    command -v sudo >/dev/null ||
-      die "Debian packages missing (${missing[*]}) and not root: install them with apt-get"
-    sudo=(sudo)
-  fi
-  mkdir -p "$state_dir"
-  apt_log="$state_dir/apt.log"
-  log "installing Debian packages: ${missing[*]} (log: $apt_log)"
-  # Only refresh the package lists when something must be installed.
-  if ! { "${sudo[@]}" apt-get update &&
-    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y --no-install-recommends "${missing[@]}"; } \
-    >"$apt_log" 2>&1; then
-    tail -n 20 "$apt_log" >&2
-    die "installing Debian packages ${missing[*]} failed (log: $apt_log)"
-  fi
-fi
+# shellcheck source=lib/debian.sh
+source "$here/lib/debian.sh"
+ensure_debian_packages setup-test-host "${APT_PACKAGES[@]}" || die "Debian packages missing (see above)"
 [[ -x /usr/bin/chromium ]] || die "/usr/bin/chromium not found after installing 'chromium'"
 
 # --- npm packages, keyed by the lockfile -------------------------------------
