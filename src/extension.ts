@@ -10,12 +10,15 @@ import { FnConnectionService } from './fn/ui/fnConnectionService';
 import { registerKubeCommands } from './kube/ui/kubeCommands';
 import { KubeConnectionService } from './kube/ui/kubeConnectionService';
 import { createKubeStatusBar } from './kube/ui/kubeStatusBar';
+import { createRoutingFeature } from './routing/ui/routingFeature';
+import type { RoutingService } from './routing/ui/routingService';
 
 /** What activate() returns: used by the extension-host tests. */
 export interface FnMeshApi {
   readonly functionsTree: FunctionsTreeProvider;
   readonly fnConnection: FnConnectionService;
   readonly kube: KubeConnectionService;
+  readonly routing: RoutingService;
 }
 
 export function activate(context: vscode.ExtensionContext): FnMeshApi {
@@ -24,6 +27,7 @@ export function activate(context: vscode.ExtensionContext): FnMeshApi {
   const kube = new KubeConnectionService(log, context.workspaceState);
   const connection = new FnConnectionService(log, kube);
   const functions = createFunctionsView(connection);
+  const routing = createRoutingFeature(context, log, kube, connection);
 
   context.subscriptions.push(
     log,
@@ -36,10 +40,11 @@ export function activate(context: vscode.ExtensionContext): FnMeshApi {
     kube,
     createKubeStatusBar(kube.onDidChange),
     ...registerKubeCommands(log, kube),
+    ...routing.disposables,
   );
   // Reads kubeconfig in the background (no network): the status bar fills in when it is done.
   void kube.state();
-  return { functionsTree: functions.provider, fnConnection: connection, kube };
+  return { functionsTree: functions.provider, fnConnection: connection, kube, routing: routing.routing };
 }
 
 export function deactivate(): void {

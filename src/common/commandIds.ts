@@ -9,6 +9,11 @@ export const commandIds = {
   fnInvoke: 'fnMesh.fn.invoke',
   kubeSelectContext: 'fnMesh.kube.selectContext',
   kubeSelectNamespace: 'fnMesh.kube.selectNamespace',
+  routingRouteTraffic: 'fnMesh.routing.routeTraffic',
+  routingRefresh: 'fnMesh.routing.refresh',
+  routingAdjustWeights: 'fnMesh.routing.adjustWeights',
+  routingUndoWeights: 'fnMesh.routing.undoWeights',
+  routingRemove: 'fnMesh.routing.remove',
   showLog: 'fnMesh.showLog',
 } as const;
 

@@ -15,6 +15,8 @@ export type FnConnectionState =
       readonly endpoint: FnEndpoint;
       readonly client: FnClient;
       readonly invokeBase?: string;
+      /** Where pods in the cluster reach the Fn lb, when Fn was found in the cluster. */
+      readonly inClusterInvokeUrl?: string;
       /** Releases what the connection holds open (port-forwards). */
       readonly close?: () => Promise<void>;
     }
@@ -25,6 +27,7 @@ export type FnConnectionState =
 export interface DiscoveredFn {
   readonly apiUrl: string;
   readonly invokeUrl?: string;
+  readonly inClusterInvokeUrl?: string;
   readonly origin: string;
   close(): Promise<void>;
 }
@@ -66,6 +69,7 @@ export async function connectFn(
     endpoint: { apiUrl: found.apiUrl, source: 'cluster', origin: found.origin, registry: env.FN_REGISTRY || undefined },
     client: new FnHttpClient(found.apiUrl, { timeoutMs }),
     invokeBase: invokeBase ?? found.invokeUrl,
+    inClusterInvokeUrl: found.inClusterInvokeUrl,
     close: () => found.close(),
   };
 }

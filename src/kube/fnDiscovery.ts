@@ -61,3 +61,8 @@ export async function discoverFnServices(config: KubeConfig, namespace: string):
   }
   return rankFnServices(services.map(matchFnService).filter((m): m is FnServiceMatch => m !== undefined));
 }
+
+/** The in-cluster URL of a Service port, e.g. `http://fn.fn-system.svc.cluster.local:90`. */
+export function serviceUrl(namespace: string, service: string, port: number): string {
+  return `http://${service}.${namespace}.svc.cluster.local:${port}`;
+}

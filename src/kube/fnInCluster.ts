@@ -1,12 +1,14 @@
 // Reaches an Fn server found in the cluster through port-forwards: one tunnel for the API and,
 // with the current chart, one for the runner-lb that serves invocations. Pure.
 import type { KubeConfig } from '@kubernetes/client-node' with { 'resolution-mode': 'import' };
-import { discoverFnServices } from './fnDiscovery';
+import { discoverFnServices, serviceUrl } from './fnDiscovery';
 import { openServiceTunnel, type Tunnel, type TunnelLog } from './portForwardTunnel';
 
 export interface FnInCluster {
   readonly apiUrl: string;
   readonly invokeUrl?: string;
+  /** How pods in the cluster reach the Fn lb: where routed proxies forward to. */
+  readonly inClusterInvokeUrl: string;
   /** e.g. `Service fn-system/fn in context kind-dev, port-forwarded` */
   readonly origin: string;
   close(): Promise<void>;
@@ -31,6 +33,7 @@ export async function connectFnInCluster(config: KubeConfig, contextName: string
     return {
       apiUrl: api.url,
       invokeUrl: lb?.url,
+      inClusterInvokeUrl: serviceUrl(found.namespace, found.name, found.lbPort ?? found.apiPort),
       origin: `Service ${found.namespace}/${found.name} in context ${contextName}, port-forwarded (${tunnels.map((t) => `${t.url} → ${t.target}`).join('; ')})`,
       close: closeAll,
     };

@@ -16,6 +16,8 @@ export interface ApplyOptions {
 export interface DeleteOptions {
   /** Delete only if the object is still at this resourceVersion (else a 409 Conflict). */
   readonly resourceVersion?: string;
+  /** Delete only if the object is still this one (not a namesake created since). */
+  readonly uid?: string;
 }
 
 export interface WatchListener {

@@ -111,11 +111,13 @@ export function fieldsOwnedBy(obj: LiveObject, manager: string): FieldsNode {
  * after a later apply restores what that manager had set before.
  */
 export function appliedConfiguration(obj: LiveObject, manager: string): ObjectToWrite & Record<string, unknown> {
-  const { apiVersion: _v, kind: _k, metadata, ...rest } = extractFields(obj, fieldsOwnedBy(obj, manager)) as Record<string, unknown>;
+  const owned = extractFields(obj, fieldsOwnedBy(obj, manager)) as Record<string, unknown>;
+  const metadata = isMap(owned.metadata) ? owned.metadata : {};
+  // apiVersion, kind and metadata first, as in any manifest.
   return {
     apiVersion: obj.apiVersion,
     kind: obj.kind,
-    metadata: { ...(isMap(metadata) ? metadata : {}), name: obj.metadata.name, namespace: obj.metadata.namespace ?? '' },
-    ...rest,
+    ...owned,
+    metadata: { ...metadata, name: obj.metadata.name, namespace: obj.metadata.namespace ?? '' },
   };
 }

@@ -14,10 +14,16 @@ export function normaliseForDiff(obj: LiveObject | undefined): Record<string, un
   if (!obj) {
     return undefined;
   }
-  const { apiVersion, kind, metadata, status: _status, ...rest } = structuredClone(obj) as LiveObject & { status?: unknown };
-  const meta: Record<string, unknown> = { ...metadata };
+  const copy: Record<string, unknown> = structuredClone(obj);
+  delete copy.status;
+  // name and namespace first: the server sorts a custom resource's keys alphabetically.
+  const { name, namespace, ...others } = obj.metadata;
+  const meta: Record<string, unknown> = { name, namespace, ...others };
   for (const key of serverMetadata) {
     delete meta[key];
+  }
+  if (meta.namespace === undefined) {
+    delete meta.namespace;
   }
   if (meta.annotations) {
     const annotations = { ...(meta.annotations as Record<string, string>) };
@@ -30,7 +36,8 @@ export function normaliseForDiff(obj: LiveObject | undefined): Record<string, un
       meta.annotations = annotations;
     }
   }
-  return { apiVersion, kind, metadata: meta, ...rest };
+  // apiVersion, kind and metadata first, as in any manifest.
+  return { apiVersion: obj.apiVersion, kind: obj.kind, ...copy, metadata: meta };
 }
 
 /** YAML of the normalised object; the empty string for an object that does not exist. */

@@ -85,8 +85,14 @@ function refSpec(ref: ObjectRef): ResourceType & { metadata: { name: string; nam
   return { apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, ...(ref.namespace ? { namespace: ref.namespace } : {}) } };
 }
 
-export async function createKubeClient(config: KubeConfig): Promise<KubeClient> {
+export interface KubeClientOptions {
+  /** Default `fn-mesh`. Only tests play another tool under another name. */
+  readonly fieldManager?: string;
+}
+
+export async function createKubeClient(config: KubeConfig, options: KubeClientOptions = {}): Promise<KubeClient> {
   const k8s = await clientNode();
+  const manager = options.fieldManager ?? fieldManager;
   const api = makePlainApi(k8s, config);
 
   const list = async (type: ResourceType, namespace: string, labelSelector?: string): Promise<KubernetesListObject<KubernetesObject>> => {
@@ -136,18 +142,18 @@ export async function createKubeClient(config: KubeConfig): Promise<KubeClient> 
 
     async apply(obj: ObjectToWrite, options: ApplyOptions = {}) {
       return (await api.send('PATCH', obj, 'patch', {
-        query: { fieldManager, force: options.force ? 'true' : 'false', dryRun: options.dryRun ? 'All' : undefined },
+        query: { fieldManager: manager, force: options.force ? 'true' : 'false', dryRun: options.dryRun ? 'All' : undefined },
         body: obj,
         contentType: 'application/apply-patch+yaml', // JSON is YAML
       })) as LiveObject;
     },
 
     async jsonPatch(ref, operations: readonly JsonPatchOperation[]) {
-      return (await api.send('PATCH', refSpec(ref), 'patch', { query: { fieldManager }, body: operations, contentType: 'application/json-patch+json' })) as LiveObject;
+      return (await api.send('PATCH', refSpec(ref), 'patch', { query: { fieldManager: manager }, body: operations, contentType: 'application/json-patch+json' })) as LiveObject;
     },
 
     async mergePatch(ref, patch) {
-      return (await api.send('PATCH', refSpec(ref), 'patch', { query: { fieldManager }, body: patch, contentType: 'application/merge-patch+json' })) as LiveObject;
+      return (await api.send('PATCH', refSpec(ref), 'patch', { query: { fieldManager: manager }, body: patch, contentType: 'application/merge-patch+json' })) as LiveObject;
     },
 
     async delete(ref, options: DeleteOptions = {}) {
@@ -156,7 +162,7 @@ export async function createKubeClient(config: KubeConfig): Promise<KubeClient> 
           apiVersion: 'v1',
           kind: 'DeleteOptions',
           propagationPolicy: 'Background',
-          ...(options.resourceVersion ? { preconditions: { resourceVersion: options.resourceVersion } } : {}),
+          preconditions: { resourceVersion: options.resourceVersion, uid: options.uid },
         };
         await api.send('DELETE', refSpec(ref), 'delete', { body });
         return true;

@@ -69,9 +69,9 @@ export function refOf(obj: ObjectToWrite | LiveObject): ObjectRef {
   return { apiVersion: obj.apiVersion, kind: obj.kind, namespace: obj.metadata.namespace ?? '', name: obj.metadata.name };
 }
 
-/** `VirtualService hello/hello-app`: how messages name an object. */
+/** `VirtualService hello/hello-app` (`Namespace hello`): how messages name an object. */
 export function describeRef(ref: ObjectRef): string {
-  return `${ref.kind} ${ref.namespace}/${ref.name}`;
+  return `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;
 }
 
 /** Same group, kind, namespace and name (the version may differ: it is one object). */

@@ -1,0 +1,121 @@
+// Commands of the Traffic Routing view: adjust weights (input or presets), undo the last change,
+// remove an app's routing; and the registration of Route Traffic.
+import * as vscode from 'vscode';
+import { commandIds } from '../../common/commandIds';
+import { UserError } from '../../common/errors';
+import { registerCommand } from '../../common/vscode/commands';
+import type { RoutedAppView } from '../../kube/resources/routingView';
+import { describeRef } from '../../kube/resources/types';
+import type { RoutingNode } from '../routingTree';
+import { weightsFromInput } from '../routePlan';
+import { allTo, evenSplit, formatWeights, parseWeights, shiftTo, type Weights } from '../weights';
+import { routeTraffic, type RouteTrafficDeps, type RouteTrafficOptions } from './routeTrafficCommand';
+
+function viewOf(node: unknown): RoutedAppView {
+  const n = node as RoutingNode | undefined;
+  if (n?.kind === 'routedApp') {
+    return n.view;
+  }
+  if (n?.kind === 'version') {
+    return n.app;
+  }
+  throw new UserError('pick a routed app in the Traffic Routing view');
+}
+
+const currentWeights = (view: RoutedAppView): Weights => new Map(view.versions.map((v) => [v.version, v.weight]));
+
+/** Presets and free input; returns the new weights, or undefined when cancelled. */
+async function askNewWeights(view: RoutedAppView, focus: string | undefined): Promise<Weights | undefined> {
+  const versions = view.versions.map((v) => v.version);
+  const presets: { label: string; description?: string; weights?: Weights }[] = [
+    { label: 'Enter weights…', description: formatWeights(currentWeights(view)) },
+    { label: 'Even split', weights: evenSplit(versions) },
+    ...versions.map((v) => ({ label: `All traffic to ${v}`, weights: allTo(versions, v) })),
+    ...(focus ? [10, 25, 50].map((n) => ({ label: `Shift ${n}% to ${focus}`, weights: shiftTo(currentWeights(view), focus, n) })) : []),
+  ];
+  const picked = await vscode.window.showQuickPick(
+    presets.map((p) => ({ ...p, description: p.description ?? (p.weights ? formatWeights(p.weights) : undefined) })),
+    { title: `Weights of ${view.appName}` },
+  );
+  if (!picked) {
+    return undefined;
+  }
+  if (picked.weights) {
+    return picked.weights;
+  }
+  const text = await vscode.window.showInputBox({
+    title: `Weights of ${view.appName}`,
+    value: formatWeights(currentWeights(view)),
+    validateInput: (t) => {
+      const parsed = parseWeights(t, versions);
+      return parsed.ok ? undefined : parsed.problem.message;
+    },
+  });
+  return text === undefined ? undefined : weightsFromInput(text, versions);
+}
+
+export function registerRoutingCommands(deps: RouteTrafficDeps): vscode.Disposable[] {
+  const { log, routing } = deps;
+  return [
+    registerCommand(log, commandIds.routingRouteTraffic, (node?: unknown, options?: unknown) => routeTraffic(deps, node, (options ?? {}))),
+    registerCommand(log, commandIds.routingRefresh, () => routing.restart()),
+    registerCommand(log, commandIds.routingAdjustWeights, async (node?: unknown, input?: unknown) => {
+      const view = viewOf(node);
+      const versions = view.versions.map((v) => v.version);
+      const focus = (node as RoutingNode | undefined)?.kind === 'version' ? (node as Extract<RoutingNode, { kind: 'version' }>).version.version : undefined;
+      const weights = typeof input === 'string' ? weightsFromInput(input, versions) : await askNewWeights(view, focus);
+      if (!weights) {
+        return undefined;
+      }
+      const { resources } = await routing.resolve();
+      // Guarded by what the view showed: if the cluster has changed since, nothing is written.
+      const change = await resources.updateWeights(view.namespace, view.appName, weights, { expected: currentWeights(view) });
+      routing.lastChange = change.unchanged ? routing.lastChange : change;
+      const message = change.unchanged ? `${view.appName} already has ${formatWeights(weights)}` : `${view.appName}: ${formatWeights(change.previous)} → ${formatWeights(change.applied)}`;
+      log.info(`weights of ${describeRef(change.ref)}: ${message}`);
+      void vscode.window.showInformationMessage(`Fn Mesh: ${message}`, ...(change.unchanged ? [] : ['Undo'])).then((choice) => {
+        if (choice === 'Undo') {
+          void vscode.commands.executeCommand(commandIds.routingUndoWeights);
+        }
+      });
+      return change;
+    }),
+    registerCommand(log, commandIds.routingUndoWeights, async () => {
+      const last = routing.lastChange;
+      if (!last) {
+        throw new UserError('there is no weight change to undo');
+      }
+      const { resources } = await routing.resolve();
+      const undone = await resources.undoWeights(last);
+      routing.lastChange = undefined;
+      log.info(`undo on ${describeRef(last.ref)}: ${formatWeights(last.applied)} → ${formatWeights(undone.applied)}`);
+      void vscode.window.showInformationMessage(`Fn Mesh: weights back to ${formatWeights(undone.applied)}`);
+      return undone;
+    }),
+    registerCommand(log, commandIds.routingRemove, async (node?: unknown, confirmed?: unknown) => {
+      const view = viewOf(node);
+      const { resources } = await routing.resolve();
+      const plan = await resources.planRemoval(view.namespace, view.appName);
+      if (plan.objects.length === 0) {
+        throw new UserError(`Fn Mesh created nothing for ${view.appName} in ${view.namespace}`);
+      }
+      if (confirmed !== true) {
+        const choice = await vscode.window.showWarningMessage(
+          `Remove the routing of ${view.appName}? ${plan.objects.length} objects are deleted from ${view.namespace}.`,
+          { modal: true, detail: plan.objects.map(describeRef).join('\n') },
+          'Remove',
+        );
+        if (choice !== 'Remove') {
+          return undefined;
+        }
+      }
+      const outcome = await resources.removeRouting(plan);
+      log.info(outcome.summary);
+      if (!outcome.ok) {
+        throw new UserError(outcome.summary);
+      }
+      void vscode.window.showInformationMessage(`Fn Mesh: ${outcome.summary}`);
+      return outcome;
+    }),
+  ];
+}
