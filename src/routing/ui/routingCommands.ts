@@ -9,7 +9,7 @@ import { describeRef } from '../../kube/resources/types';
 import type { RoutingNode } from '../routingTree';
 import { weightsFromInput } from '../routePlan';
 import { allTo, evenSplit, formatWeights, parseWeights, shiftTo, type Weights } from '../weights';
-import { routeTraffic, type RouteTrafficDeps, type RouteTrafficOptions } from './routeTrafficCommand';
+import { routeTraffic, type RouteTrafficDeps } from './routeTrafficCommand';
 
 function viewOf(node: unknown): RoutedAppView {
   const n = node as RoutingNode | undefined;
@@ -57,7 +57,7 @@ async function askNewWeights(view: RoutedAppView, focus: string | undefined): Pr
 export function registerRoutingCommands(deps: RouteTrafficDeps): vscode.Disposable[] {
   const { log, routing } = deps;
   return [
-    registerCommand(log, commandIds.routingRouteTraffic, (node?: unknown, options?: unknown) => routeTraffic(deps, node, (options ?? {}))),
+    registerCommand(log, commandIds.routingRouteTraffic, (node?: unknown, options?: unknown) => routeTraffic(deps, node, options ?? {})),
     registerCommand(log, commandIds.routingRefresh, () => routing.restart()),
     registerCommand(log, commandIds.routingAdjustWeights, async (node?: unknown, input?: unknown) => {
       const view = viewOf(node);
