@@ -1,0 +1,119 @@
+// Route Traffic from the Functions view creates the objects in the real API server, the Traffic
+// Routing view shows the weights from its watches, and a change made by another client shows up
+// without a refresh.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { FnMeshApi } from '../../src/extension';
+import type { ApplyOutcome } from '../../src/kube/resources/applyObjects';
+import { connectKubeResources } from '../../src/kube/resources/kubeResources';
+import type { RoutedAppView } from '../../src/kube/resources/routingView';
+import type { WeightsChange } from '../../src/kube/resources/weightsUpdate';
+import { loadKubeconfig } from '../../src/kube/kubeconfig';
+import { clientNode } from '../../src/kube/clientNode';
+import { activateExtension, fnServerUrl, labels, rootsWhen, setSetting } from './hostHelpers';
+
+const namespace = `route-${Date.now().toString(36)}`;
+
+async function appViewWhen(api: FnMeshApi, accept: (app: RoutedAppView) => boolean, timeoutMs = 20_000): Promise<RoutedAppView | undefined> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const snap = api.routing.snapshot;
+    const app = snap.kind === 'ready' ? snap.apps.find((a) => a.appName === 'hello-app') : undefined;
+    if ((app && accept(app)) || Date.now() > until) {
+      return app;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+const weightsOf = (app: RoutedAppView | undefined): string => (app ? app.versions.map((v) => `${v.version}=${v.weight}`).join(',') : 'none');
+
+suite('Route traffic', () => {
+  let api: FnMeshApi;
+
+  suiteSetup(async () => {
+    api = await activateExtension();
+    const k8s = await clientNode();
+    const { config } = await loadKubeconfig({ env: process.env, homeDir: '/nonexistent' });
+    await config.makeApiClient(k8s.CoreV1Api).createNamespace({ body: { metadata: { name: namespace } } });
+    await setSetting('fn.apiUrl', fnServerUrl());
+    await vscode.commands.executeCommand('fnMesh.kube.selectNamespace', namespace);
+    api.routing.start();
+  });
+
+  suiteTeardown(async () => {
+    await setSetting('fn.apiUrl', undefined);
+    const k8s = await clientNode();
+    const { config } = await loadKubeconfig({ env: process.env, homeDir: '/nonexistent' });
+    await config.makeApiClient(k8s.CoreV1Api).deleteNamespace({ name: namespace }).catch(() => undefined);
+  });
+
+  test('routes hello-app 90/10 between v1 and v2, and the view shows it', async () => {
+    const roots = await rootsWhen(api, (nodes) => labels(nodes).includes('hello-app'));
+    const app = roots.find((n) => n.kind === 'app' && n.app.name === 'hello-app');
+    assert.ok(app, `apps: ${labels(roots).join(', ')}`);
+    const outcome = await vscode.commands.executeCommand<ApplyOutcome>('fnMesh.routing.routeTraffic', app, {
+      functions: ['v1', 'v2'],
+      weights: 'v1=90,v2=10',
+      action: 'apply',
+      lbBaseUrl: 'http://fn.fn-system.svc.cluster.local:90',
+    });
+    assert.ok(outcome?.ok, outcome?.summary);
+    assert.deepEqual(
+      outcome.results.map((r) => `${r.ref.kind}/${r.ref.name}:${r.status}`),
+      [
+        'ConfigMap/hello-app-v1-nginx:created',
+        'ConfigMap/hello-app-v2-nginx:created',
+        'Deployment/hello-app-v1:created',
+        'Deployment/hello-app-v2:created',
+        'Service/hello-app:created',
+        'DestinationRule/hello-app:created',
+        'VirtualService/hello-app:created',
+      ],
+    );
+    const view = await appViewWhen(api, (a) => weightsOf(a) === 'v1=90,v2=10' && a.versions.every((v) => v.readyReplicas === 1));
+    assert.equal(weightsOf(view), 'v1=90,v2=10');
+    assert.deepEqual(view?.versions.map((v) => [v.fnName, v.readyReplicas, v.desiredReplicas]), [
+      ['v1', 1, 1],
+      ['v2', 1, 1],
+    ]);
+  });
+
+  test('a weight change by another client appears without a refresh, and adjust + undo work', async () => {
+    const { config } = await loadKubeconfig({ env: process.env, homeDir: '/nonexistent' });
+    const other = await connectKubeResources(config);
+    await other.updateWeights(namespace, 'hello-app', new Map([['v1', 30], ['v2', 70]]));
+    const seen = await appViewWhen(api, (a) => weightsOf(a) === 'v1=30,v2=70');
+    assert.equal(weightsOf(seen), 'v1=30,v2=70');
+
+    const node = { kind: 'routedApp', id: 'x', view: seen };
+    const change = await vscode.commands.executeCommand<WeightsChange>('fnMesh.routing.adjustWeights', node, 'v1=0,v2=100');
+    assert.equal(change?.unchanged, false);
+    assert.equal(weightsOf(await appViewWhen(api, (a) => weightsOf(a) === 'v1=0,v2=100')), 'v1=0,v2=100');
+    await vscode.commands.executeCommand('fnMesh.routing.undoWeights');
+    assert.equal(weightsOf(await appViewWhen(api, (a) => weightsOf(a) === 'v1=30,v2=70')), 'v1=30,v2=70');
+  });
+
+  test('weights are refused before anything is sent, and a stale view is refused too', async () => {
+    const view = await appViewWhen(api, () => true);
+    assert.ok(view);
+    const stale = { kind: 'routedApp', id: 'x', view: { ...view, versions: view.versions.map((v) => ({ ...v, weight: 50 })) } };
+    // A negative weight: registerCommand shows the error and returns undefined; nothing changed.
+    assert.equal(await vscode.commands.executeCommand('fnMesh.routing.adjustWeights', stale, 'v1=-5,v2=10'), undefined);
+    // The view said 50/50 but the cluster has 30/70: the guarded update refuses.
+    assert.equal(await vscode.commands.executeCommand('fnMesh.routing.adjustWeights', stale, 'v1=60,v2=40'), undefined);
+    assert.equal(weightsOf(await appViewWhen(api, () => true)), 'v1=30,v2=70');
+  });
+
+  test('remove deletes what Fn Mesh created and the view empties', async () => {
+    const view = await appViewWhen(api, () => true);
+    const outcome = await vscode.commands.executeCommand<{ ok: boolean; deleted: unknown[] }>('fnMesh.routing.remove', { kind: 'routedApp', id: 'x', view }, true);
+    assert.ok(outcome?.ok);
+    assert.equal(outcome.deleted.length, 7);
+    const until = Date.now() + 20_000;
+    while (Date.now() < until && (await appViewWhen(api, () => true, 0)) !== undefined) {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.equal(await appViewWhen(api, () => true, 0), undefined);
+  });
+});
