@@ -1,0 +1,66 @@
+// Hosts claimed twice (several VirtualServices on the same gateway, several DestinationRules)
+// and VirtualService hosts that no Service provides.
+import { qualifyHost, serviceOfHost } from '../hosts';
+import type { Problem } from '../problems';
+import { asArray, asRecord, asString, isIstio } from '../resources';
+import type { IndexedResource } from '../workspaceIndex';
+import type { Check } from './report';
+import { displayName, report } from './report';
+
+/** The gateways a VirtualService binds to, qualified (`mesh` when it names none). */
+export function boundGateways(resource: IndexedResource): Set<string> {
+  const names = asArray(asRecord(resource.value.spec).gateways).flatMap((g) => (typeof g === 'string' ? [g] : []));
+  return new Set((names.length > 0 ? names : ['mesh']).map((g) => (g === 'mesh' || g.includes('/') ? g : `${resource.namespace}/${g}`)));
+}
+
+/** Resources come from one index build, so identity tells a resource from the others. */
+function same(a: IndexedResource, b: IndexedResource): boolean {
+  return a === b;
+}
+
+export const checkVirtualServiceHosts: Check = (resource, index) => {
+  if (!isIstio(resource.ref, 'VirtualService')) {
+    return [];
+  }
+  const problems: Problem[] = [];
+  const gateways = boundGateways(resource);
+  asArray(asRecord(resource.value.spec).hosts).forEach((host, i) => {
+    if (typeof host !== 'string' || host === '' || host.includes('*')) {
+      return;
+    }
+    const fqdn = qualifyHost(host, resource.namespace);
+    const others = index
+      .istioForHost('VirtualService', fqdn)
+      .filter((o) => !same(o, resource) && asArray(asRecord(o.value.spec).hosts).some((h) => typeof h === 'string' && !h.includes('*')))
+      .filter((o) => [...boundGateways(o)].some((g) => gateways.has(g)));
+    if (others.length > 0) {
+      const message = `VirtualService ${others.map(displayName).join(', ')} also routes ${host} on the same gateway`;
+      problems.push(report(resource, 'FNM305', message, ['spec', 'hosts', i], { data: { others: others.map(displayName) } }));
+    }
+    const service = serviceOfHost(host, resource.namespace);
+    if (service && index.knowsServicesIn(service.namespace) && !index.service(service.name, service.namespace) && !index.serviceEntryProvides(fqdn)) {
+      const message = `No Service ${service.name} in namespace ${service.namespace} provides ${host}`;
+      problems.push(report(resource, 'FNM307', message, ['spec', 'hosts', i], { data: { service } }));
+    }
+  });
+  return problems;
+};
+
+export const checkDestinationRuleHosts: Check = (resource, index) => {
+  if (!isIstio(resource.ref, 'DestinationRule')) {
+    return [];
+  }
+  const spec = asRecord(resource.value.spec);
+  const host = asString(spec.host);
+  if (!host || host.includes('*') || spec.workloadSelector !== undefined) {
+    return [];
+  }
+  const others = index
+    .istioForHost('DestinationRule', qualifyHost(host, resource.namespace))
+    .filter((o) => !same(o, resource) && asRecord(o.value.spec).workloadSelector === undefined && !String(asRecord(o.value.spec).host).includes('*'));
+  if (others.length === 0) {
+    return [];
+  }
+  const message = `DestinationRule ${others.map(displayName).join(', ')} is also for ${host}; Istio uses only one`;
+  return [report(resource, 'FNM306', message, ['spec', 'host'], { data: { others: others.map(displayName) } })];
+};

@@ -1,0 +1,74 @@
+// The rule engine's entry points: all problems of one file (YAML, schema, semantic and, when
+// connected, cluster-aware checks), given the workspace index that holds every rule file.
+import { checkDestinationsInCluster, checkSubsetWorkloads } from './checks/cluster';
+import { checkFaultsAndMirrors } from './checks/faults';
+import { checkGatewayReferences } from './checks/gateways';
+import { checkDestinationRuleHosts, checkVirtualServiceHosts } from './checks/hostConflicts';
+import type { Check } from './checks/report';
+import { checkDestinationRuleSubsets, checkRepeatedDestinations, checkSubsetReferences } from './checks/subsets';
+import { checkWeights } from './checks/weights';
+import type { ClusterFacts } from './clusterFacts';
+import type { Problem } from './problems';
+import { sortProblems } from './problems';
+import { checkSchema } from './schemaCheck';
+import type { SchemaStore } from './schemaStore';
+import { WorkspaceIndex } from './workspaceIndex';
+import type { ParseOptions } from './yamlDocuments';
+import { parseYaml } from './yamlDocuments';
+
+export const semanticChecks: readonly Check[] = [
+  checkWeights,
+  checkSubsetReferences,
+  checkDestinationRuleSubsets,
+  checkRepeatedDestinations,
+  checkVirtualServiceHosts,
+  checkDestinationRuleHosts,
+  checkGatewayReferences,
+  checkFaultsAndMirrors,
+  checkSubsetWorkloads,
+  checkDestinationsInCluster,
+];
+
+/** Problems of a file already in the index (see WorkspaceIndex.setFile). */
+export function validateFile(uri: string, index: WorkspaceIndex, schemas: SchemaStore): Problem[] {
+  const file = index.file(uri);
+  if (!file) {
+    return [];
+  }
+  const problems: Problem[] = [...file.problems];
+  // A document with YAML errors has a guessed value: checking it would only add noise.
+  const broken = new Set(file.problems.filter((p) => p.severity === 'error').map((p) => p.documentIndex));
+  for (const doc of file.documents) {
+    if (!broken.has(doc.index)) {
+      problems.push(...checkSchema(doc, schemas));
+    }
+  }
+  for (const resource of index.resourcesOf(uri)) {
+    if (broken.has(resource.doc.index)) {
+      continue;
+    }
+    for (const check of semanticChecks) {
+      problems.push(...check(resource, index));
+    }
+  }
+  return sortProblems(problems);
+}
+
+export interface ValidateTextOptions extends ParseOptions {
+  readonly defaultNamespace?: string;
+  readonly cluster?: ClusterFacts;
+  /** Other files of the workspace, by uri. */
+  readonly otherFiles?: Readonly<Record<string, string>>;
+}
+
+/** One-shot validation of a text (tests, the corpus, generated manifests before they are shown). */
+export function validateText(text: string, schemas: SchemaStore, options: ValidateTextOptions = {}): Problem[] {
+  const index = new WorkspaceIndex(options.defaultNamespace);
+  for (const [uri, other] of Object.entries(options.otherFiles ?? {})) {
+    index.setFile(uri, parseYaml(other, options));
+  }
+  index.setCluster(options.cluster);
+  const uri = 'untitled:validate';
+  index.setFile(uri, parseYaml(text, options));
+  return validateFile(uri, index, schemas);
+}

@@ -1,0 +1,58 @@
+import * as assert from 'node:assert/strict';
+import type { ClusterFacts } from '../../../../src/rules/clusterFacts';
+import { briefs, validate, yaml } from '../helpers/rules';
+
+function vs(name: string, host: string, ...extra: string[]): string {
+  return yaml('apiVersion: networking.istio.io/v1', 'kind: VirtualService', `metadata: {name: ${name}}`, 'spec:', `  hosts: [${host}]`, ...extra, '  http:', '  - route:', `    - destination: {host: ${host}}`);
+}
+
+function dr(name: string, host: string, ...extra: string[]): string {
+  return yaml('apiVersion: networking.istio.io/v1', 'kind: DestinationRule', `metadata: {name: ${name}}`, 'spec:', `  host: ${host}`, ...extra);
+}
+
+const cluster = (services: string[]): ClusterFacts => ({
+  services: services.map((name) => ({ name, namespace: 'default' })),
+  workloads: [],
+  namespaces: [],
+  resources: [],
+});
+
+describe('rules/checks/hostConflicts', () => {
+  it('FNM305: two VirtualServices for one host on the same gateway, at the host', () => {
+    const problems = validate(vs('a', 'hello-app'), { otherFiles: { 'b.yaml': vs('b', 'hello-app.default.svc.cluster.local') } });
+    assert.deepEqual(problems.map((p) => `${p.code} ${p.range.start.line}:${p.range.start.character}-${p.range.end.character}`), ['FNM305 4:10-19']);
+    assert.deepEqual(problems[0].data, { others: ['default/b'] });
+  });
+
+  it('FNM305 is silent when the VirtualServices bind different gateways', () => {
+    const other = vs('b', 'hello-app', '  gateways: [istio-system/ingress]');
+    assert.deepEqual(briefs(vs('a', 'hello-app'), { otherFiles: { 'b.yaml': other } }), []);
+  });
+
+  it('FNM306: two DestinationRules for one host, unless one selects workloads', () => {
+    assert.deepEqual(briefs(dr('a', 'hello-app'), { otherFiles: { 'b.yaml': dr('b', 'hello-app') } }), ['FNM306 4:8-4:17']);
+    const scoped = dr('b', 'hello-app', '  workloadSelector: {matchLabels: {app: web}}');
+    assert.deepEqual(briefs(dr('a', 'hello-app'), { otherFiles: { 'b.yaml': scoped } }), []);
+  });
+
+  it('FNM306 treats two documents of one file as two rules', () => {
+    const text = `${dr('a', 'hello-app')}---\n${dr('b', 'hello-app')}`;
+    assert.deepEqual(briefs(text), ['FNM306 4:8-4:17', 'FNM306 10:8-10:17']);
+  });
+
+  it('FNM307: a VirtualService host no Service provides, only when Services are known', () => {
+    assert.deepEqual(briefs(vs('a', 'hello-app')), []);
+    // Connected, the route's destination is reported too (FNM602).
+    assert.deepEqual(briefs(vs('a', 'hello-app'), { cluster: cluster(['other']) }), ['FNM307 4:10-4:19', 'FNM602 7:26-7:35']);
+    assert.deepEqual(briefs(vs('a', 'hello-app'), { cluster: cluster(['hello-app']) }), []);
+    const service = yaml('apiVersion: v1', 'kind: Service', 'metadata: {name: other}', 'spec: {selector: {app: other}}');
+    assert.deepEqual(briefs(vs('a', 'hello-app'), { otherFiles: { 's.yaml': service } }), ['FNM307 4:10-4:19']);
+  });
+
+  it('FNM307 ignores external hosts, wildcards and hosts a ServiceEntry declares', () => {
+    assert.deepEqual(briefs(vs('a', 'api.example.com'), { cluster: cluster([]) }), []);
+    assert.deepEqual(briefs(vs('a', '"*.example.com"'), { cluster: cluster([]) }).filter((b) => b.startsWith('FNM307')), []);
+    const entry = yaml('apiVersion: networking.istio.io/v1', 'kind: ServiceEntry', 'metadata: {name: e}', 'spec:', '  hosts: [legacy]', '  resolution: DNS');
+    assert.deepEqual(briefs(vs('a', 'legacy'), { cluster: cluster([]), otherFiles: { 'e.yaml': entry } }), []);
+  });
+});
