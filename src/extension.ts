@@ -12,6 +12,8 @@ import { KubeConnectionService } from './kube/ui/kubeConnectionService';
 import { createKubeStatusBar } from './kube/ui/kubeStatusBar';
 import { createRoutingFeature } from './routing/ui/routingFeature';
 import type { RoutingService } from './routing/ui/routingService';
+import type { RuleDiagnostics } from './rules/ui/ruleDiagnostics';
+import { createRulesFeature } from './rules/ui/rulesFeature';
 
 /** What activate() returns: used by the extension-host tests. */
 export interface FnMeshApi {
@@ -19,6 +21,7 @@ export interface FnMeshApi {
   readonly fnConnection: FnConnectionService;
   readonly kube: KubeConnectionService;
   readonly routing: RoutingService;
+  readonly rules: RuleDiagnostics;
 }
 
 export function activate(context: vscode.ExtensionContext): FnMeshApi {
@@ -28,6 +31,7 @@ export function activate(context: vscode.ExtensionContext): FnMeshApi {
   const connection = new FnConnectionService(log, kube);
   const functions = createFunctionsView(connection);
   const routing = createRoutingFeature(context, log, kube, connection);
+  const rules = createRulesFeature(context, log, routing.routing, routing.documents);
 
   context.subscriptions.push(
     log,
@@ -41,10 +45,11 @@ export function activate(context: vscode.ExtensionContext): FnMeshApi {
     createKubeStatusBar(kube.onDidChange),
     ...registerKubeCommands(log, kube),
     ...routing.disposables,
+    ...rules.disposables,
   );
   // Reads kubeconfig in the background (no network): the status bar fills in when it is done.
   void kube.state();
-  return { functionsTree: functions.provider, fnConnection: connection, kube, routing: routing.routing };
+  return { functionsTree: functions.provider, fnConnection: connection, kube, routing: routing.routing, rules: rules.diagnostics };
 }
 
 export function deactivate(): void {

@@ -14,6 +14,8 @@ export const commandIds = {
   routingAdjustWeights: 'fnMesh.routing.adjustWeights',
   routingUndoWeights: 'fnMesh.routing.undoWeights',
   routingRemove: 'fnMesh.routing.remove',
+  rulesMigrate: 'fnMesh.rules.migrate',
+  rulesApplyFile: 'fnMesh.rules.applyFile',
   showLog: 'fnMesh.showLog',
 } as const;
 

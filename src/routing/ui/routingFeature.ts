@@ -13,7 +13,7 @@ export function createRoutingFeature(
   log: vscode.LogOutputChannel,
   kube: KubeConnectionService,
   fn: FnConnectionService,
-): { routing: RoutingService; disposables: vscode.Disposable[] } {
+): { routing: RoutingService; documents: YamlDocuments; disposables: vscode.Disposable[] } {
   const routing = new RoutingService(log, kube);
   const provider = new RoutingTreeProvider(routing);
   const documents = new YamlDocuments();
@@ -30,6 +30,7 @@ export function createRoutingFeature(
   };
   return {
     routing,
+    documents,
     disposables: [
       routing,
       provider,

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { appNodes, routingContextValue, versionDescription, versionNodes, versionTooltip, weightsSummary, type RoutingNode } from '../routingTree';
 import type { RoutingService } from './routingService';
 
-export const routingViewId = 'fnMesh.routing';
+export const routingViewId = 'fnMesh.traffic';
 
 export class RoutingTreeProvider implements vscode.TreeDataProvider<RoutingNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<RoutingNode | undefined>();

@@ -1,0 +1,33 @@
+// Quick fixes for rule-file diagnostics: the pure edits of src/rules/quickFixes.ts as WorkspaceEdits.
+import * as vscode from 'vscode';
+import { quickFixesFor } from '../quickFixes';
+import { diagnosticSource, toVsRange, type RuleDiagnostics } from './ruleDiagnostics';
+
+export class RuleCodeActions implements vscode.CodeActionProvider {
+  static readonly kinds = [vscode.CodeActionKind.QuickFix];
+
+  constructor(private readonly diagnostics: RuleDiagnostics) {}
+
+  provideCodeActions(document: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
+    const actions: vscode.CodeAction[] = [];
+    const problems = this.diagnostics.problemsOf(document.uri);
+    for (const diagnostic of context.diagnostics.filter((d) => d.source === diagnosticSource)) {
+      const code = typeof diagnostic.code === 'object' ? diagnostic.code.value : diagnostic.code;
+      const problem = problems.find((p) => p.code === code && toVsRange(p.range).isEqual(diagnostic.range));
+      if (!problem) {
+        continue;
+      }
+      for (const fix of quickFixesFor(problem, document.uri.toString(), this.diagnostics.index)) {
+        const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
+        action.diagnostics = [diagnostic];
+        action.isPreferred = fix.preferred;
+        action.edit = new vscode.WorkspaceEdit();
+        for (const edit of fix.edits) {
+          action.edit.replace(vscode.Uri.parse(edit.uri), toVsRange(edit.range), edit.newText);
+        }
+        actions.push(action);
+      }
+    }
+    return actions;
+  }
+}

@@ -1,0 +1,133 @@
+// The diagnostics adapter for rule files: keeps a workspace index of YAML files, validates the
+// files that hold routing rules (debounced, so typing is never blocked) and publishes the plain
+// problems of src/rules as diagnostics, with a code that links to its explanation.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { docsLink } from '../codes';
+import type { Problem, Range } from '../problems';
+import { loadSchemaStore, type SchemaStore } from '../schemaStore';
+import { validateFile } from '../validate';
+import { WorkspaceIndex } from '../workspaceIndex';
+import { parseYaml } from '../yamlDocuments';
+
+/** Files that hold routing rules; other YAML is indexed (for cross-file facts) but left alone. */
+const ruleApi = /^\s*apiVersion:\s*["']?(networking\.istio\.io|gateway\.networking\.k8s\.io|config\.istio\.io)\//m;
+const maxWorkspaceFiles = 2000;
+
+export const diagnosticSource = 'fn-mesh';
+
+export function toVsRange(r: Range): vscode.Range {
+  return new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character);
+}
+
+export class RuleDiagnostics implements vscode.Disposable {
+  readonly index = new WorkspaceIndex();
+  private schemaStore: SchemaStore | undefined;
+  private readonly collection = vscode.languages.createDiagnosticCollection('fn-mesh-rules');
+  private readonly problems = new Map<string, Problem[]>();
+  private readonly ruleFiles = new Set<string>();
+  private readonly subscriptions: vscode.Disposable[] = [];
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly rulesDoc: string;
+  private readonly schemaDir: string;
+
+  constructor(
+    extensionUri: vscode.Uri,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.schemaDir = path.join(extensionUri.fsPath, 'schemas');
+    this.rulesDoc = vscode.Uri.joinPath(extensionUri, 'docs', 'rules.md').toString();
+    const isYaml = (doc: vscode.TextDocument): boolean => doc.languageId === 'yaml' || /\.ya?ml$/i.test(doc.uri.path);
+    this.subscriptions.push(
+      this.collection,
+      vscode.workspace.onDidOpenTextDocument((doc) => isYaml(doc) && this.update(doc.uri, doc.getText())),
+      vscode.workspace.onDidChangeTextDocument((e) => isYaml(e.document) && this.update(e.document.uri, e.document.getText())),
+      vscode.workspace.onDidDeleteFiles((e) => e.files.forEach((uri) => this.remove(uri))),
+    );
+    for (const doc of vscode.workspace.textDocuments.filter(isYaml)) {
+      this.update(doc.uri, doc.getText());
+    }
+    void this.scanWorkspace();
+  }
+
+  /** The problems last published for `uri` (what the quick-fix provider works from). */
+  problemsOf(uri: vscode.Uri): readonly Problem[] {
+    return this.problems.get(uri.toString()) ?? [];
+  }
+
+  update(uri: vscode.Uri, text: string): void {
+    const key = uri.toString();
+    this.index.setFile(key, parseYaml(text));
+    if (ruleApi.test(text)) {
+      this.ruleFiles.add(key);
+    } else if (this.ruleFiles.delete(key)) {
+      this.problems.delete(key);
+      this.collection.delete(uri);
+    }
+    this.schedule();
+  }
+
+  remove(uri: vscode.Uri): void {
+    const key = uri.toString();
+    this.index.deleteFile(key);
+    this.ruleFiles.delete(key);
+    this.problems.delete(key);
+    this.collection.delete(uri);
+    this.schedule();
+  }
+
+  dispose(): void {
+    if (this.timer) {
+      clearTimeout(this.timer);
+    }
+    vscode.Disposable.from(...this.subscriptions).dispose();
+  }
+
+  /** Cross-file checks: a change anywhere re-validates every rule file, after a short pause. */
+  private schedule(): void {
+    if (this.timer) {
+      clearTimeout(this.timer);
+    }
+    this.timer = setTimeout(() => this.publishAll(), 250);
+  }
+
+  private publishAll(): void {
+    this.timer = undefined;
+    for (const key of this.ruleFiles) {
+      const uri = vscode.Uri.parse(key);
+      try {
+        // The schemas are read on the first validation, not at activation.
+        this.schemaStore ??= loadSchemaStore(this.schemaDir);
+        const problems = validateFile(key, this.index, this.schemaStore);
+        this.problems.set(key, problems);
+        this.collection.set(uri, problems.map((p) => this.toDiagnostic(p)));
+      } catch (err) {
+        this.log.error(`validating ${uri.fsPath}: ${String(err)}`);
+      }
+    }
+  }
+
+  private toDiagnostic(p: Problem): vscode.Diagnostic {
+    const severity =
+      p.severity === 'error' ? vscode.DiagnosticSeverity.Error : p.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information;
+    const d = new vscode.Diagnostic(toVsRange(p.range), p.message, severity);
+    d.source = diagnosticSource;
+    d.code = { value: p.code, target: vscode.Uri.parse(docsLink(p.code, this.rulesDoc)) };
+    return d;
+  }
+
+  private async scanWorkspace(): Promise<void> {
+    const files = await vscode.workspace.findFiles('**/*.{yaml,yml}', '**/{node_modules,.git}/**', maxWorkspaceFiles);
+    for (const uri of files) {
+      if (vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString())) {
+        continue; // the editor's text wins over the file on disk
+      }
+      try {
+        const bytes = await vscode.workspace.fs.readFile(uri);
+        this.update(uri, Buffer.from(bytes).toString('utf8'));
+      } catch (err) {
+        this.log.warn(`cannot read ${uri.fsPath}: ${String(err)}`);
+      }
+    }
+  }
+}
