@@ -281,7 +281,7 @@ check_ports() {
 # logs an error every few seconds). EC P-256 keys: fast to make.
 make_certs() {
   local d="$state/pki"
-  [[ -f "$d/sa.pub" ]] && return 0
+  [[ -f "$d/front-proxy-ca.crt" ]] && return 0 # the last file made: a kept state has them all
   mkdir -p "$d"
   (
     cd "$d"
@@ -309,13 +309,12 @@ make_tokens() {
   [[ -f "$state/tokens.csv" ]] && return 0
   local admin limited kcm
   admin="$(openssl rand -hex 24)" limited="$(openssl rand -hex 24)" kcm="$(openssl rand -hex 24)"
-  umask 077
-  {
-    echo "$admin,fn-mesh-admin,fn-mesh-admin,system:masters"
-    echo "$limited,fn-mesh-limited,fn-mesh-limited"
-    echo "$kcm,system:kube-controller-manager,system:kube-controller-manager"
-  } >"$state/tokens.csv"
-  umask 022
+  (
+    umask 077 # the file is created inside the subshell, with its umask
+    printf '%s\n' "$admin,fn-mesh-admin,fn-mesh-admin,system:masters" \
+      "$limited,fn-mesh-limited,fn-mesh-limited" \
+      "$kcm,system:kube-controller-manager,system:kube-controller-manager" >"$state/tokens.csv"
+  )
 }
 
 token_of() { awk -F, -v u="$1" '$2 == u { print $1 }' "$state/tokens.csv"; }
@@ -388,11 +387,11 @@ start_controller_manager() {
     --service-account-private-key-file="$pki/sa.key" --root-ca-file="$pki/ca.crt" \
     --cluster-signing-cert-file="$pki/ca.crt" --cluster-signing-key-file="$pki/ca.key" \
     --profiling=false
-  # Its serving cert is self-signed, hence no TLS check; its token authenticates the probe.
   step "kube-controller-manager started (pid $(pid_of kube-controller-manager))"
 }
 
 wait_controller_manager() {
+  # Its serving cert is self-signed, hence no TLS check; its token authenticates the probe.
   wait_for kube-controller-manager "kube-controller-manager healthy (/healthz)" \
     env KUBECONFIG=/dev/null "$bin/kubectl" --server="https://127.0.0.1:$kcm_port" \
     --insecure-skip-tls-verify --token="$(token_of system:kube-controller-manager)" get --raw=/healthz
@@ -495,4 +494,6 @@ main() {
   esac
 }
 
-main "$@"
+# On one line: bash reads scripts as it goes, so an edit to this file cannot reach a
+# running instance after main returns.
+main "$@"; exit
