@@ -11,7 +11,7 @@ const out = process.argv[2] ?? path.join(root, `${pkg.name}-${pkg.version}.vsix`
 
 const vsce = path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
 // --no-dependencies: everything the extension needs is in the esbuild bundle.
-execFileSync(process.execPath, [vsce, 'package', '--no-dependencies', '--out', out], { cwd: root, stdio: 'inherit' });
+execFileSync(process.execPath, [vsce, 'package', '--no-dependencies', '--skip-license', '--allow-missing-repository', '--out', out], { cwd: root, stdio: 'inherit' });
 
 const listing = execFileSync(process.execPath, [vsce, 'ls', '--no-dependencies'], { cwd: root, encoding: 'utf8' })
   .split('\n')

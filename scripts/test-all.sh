@@ -112,7 +112,8 @@ if wants integration; then
   tally_from tools "$root/test-output/fn-lb.log" '^# pass [1-9]' '^# fail [1-9]' fn-lb
   bash scripts/kubelet-standin.sh test >"$root/test-output/kubelet-standin.log" 2>&1 || failed=1
   tally_from tools "$root/test-output/kubelet-standin.log" '^\s*--- PASS' '^\s*--- FAIL' kubelet-standin
-  run_tier integration npx mocha --timeout 60000 "out/test/integration/**/*.test.js"
+  # --exit: client-node keeps HTTP agents and watch sockets alive after the last test.
+  run_tier integration npx mocha --exit --timeout 60000 "out/test/integration/**/*.test.js"
 fi
 
 if wants host; then
