@@ -59,6 +59,9 @@ pgid=$!
 
 stop() {
   trap - INT TERM EXIT
+  # Stop even when our output went to a pipe that Ctrl-C closed (`... | tee log`).
+  trap '' PIPE
+  set +e
   if kill -0 -- "-$pgid" 2>/dev/null; then
     log "stopping the server (process group $pgid)"
     kill -TERM -- "-$pgid" 2>/dev/null || true

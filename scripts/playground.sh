@@ -24,6 +24,9 @@ export FN_MESH_LB_PORT="${FN_MESH_LB_PORT:-8090}"
 started=()
 cleanup() {
   trap - EXIT INT TERM
+  # Stop everything even when our output went to a pipe that Ctrl-C closed (`... | tee log`).
+  trap '' PIPE
+  set +e
   log "stopping everything the playground started"
   for ((i=${#started[@]}-1; i>=0; i--)); do
     ${started[i]} >/dev/null 2>&1 || true

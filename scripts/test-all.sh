@@ -33,6 +33,8 @@ step() { printf '\n==== %s\n' "$*"; }
 started=()
 cleanup() {
   local status=$?
+  trap '' PIPE
+  set +e
   for ((i=${#started[@]}-1; i>=0; i--)); do
     ${started[i]} >/dev/null 2>&1 || true
   done

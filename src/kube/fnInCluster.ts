@@ -11,6 +11,8 @@ export interface FnInCluster {
   readonly inClusterInvokeUrl: string;
   /** e.g. `Service fn-system/fn in context kind-dev, port-forwarded` */
   readonly origin: string;
+  /** What each local port reaches, for the log. */
+  readonly tunnels: readonly string[];
   close(): Promise<void>;
 }
 
@@ -34,7 +36,8 @@ export async function connectFnInCluster(config: KubeConfig, contextName: string
       apiUrl: api.url,
       invokeUrl: lb?.url,
       inClusterInvokeUrl: serviceUrl(found.namespace, found.name, found.lbPort ?? found.apiPort),
-      origin: `Service ${found.namespace}/${found.name} in context ${contextName}, port-forwarded (${tunnels.map((t) => `${t.url} → ${t.target}`).join('; ')})`,
+      origin: `Service ${found.namespace}/${found.name} in context ${contextName}, port-forwarded`,
+      tunnels: tunnels.map((t) => `${t.url} → ${t.target}`),
       close: closeAll,
     };
   } catch (err) {

@@ -63,7 +63,11 @@ export class FnConnectionService implements vscode.Disposable {
       return undefined;
     }
     this.log.info(`no Fn endpoint configured: looking for Fn services in context ${kube.context.name}`);
-    return connectFnInCluster(kube.config, kube.context.name, kube.namespace, { warn: (m) => this.log.warn(m) });
+    const found = await connectFnInCluster(kube.config, kube.context.name, kube.namespace, { warn: (m) => this.log.warn(m) });
+    for (const tunnel of found?.tunnels ?? []) {
+      this.log.info(`port-forward ${tunnel}`);
+    }
+    return found;
   }
 
   private async resetIfFromCluster(): Promise<void> {
