@@ -5,15 +5,16 @@
 #   integration tests against real servers it starts here: the Fn server, the 2018 API stand-in,
 #     the local Kubernetes control plane (kube-apiserver + etcd + CRDs) and nginx;
 #   extension-host tests inside a real VS Code (code-server's VS Code server + headless Chromium);
+#   UI tests: headless Chromium clicks through the workbench with the extension loaded;
 #   packaging of the VSIX.
 # Every server it starts is stopped on exit. Ends with "total: N passed, N failed".
 #
-#   FN_MESH_TEST_TIERS="unit integration host package"   the tiers to run (default: all)
+#   FN_MESH_TEST_TIERS="unit integration host ui package"   the tiers to run (default: all)
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-tiers=" ${FN_MESH_TEST_TIERS:-unit integration host package} "
+tiers=" ${FN_MESH_TEST_TIERS:-unit integration host ui package} "
 wants() { [[ "$tiers" == *" $1 "* ]]; }
 
 # Tests use their own ports and state, so they never disturb a running playground.
@@ -84,7 +85,7 @@ if wants unit; then
   run_tier unit npx mocha "out/test/unit/**/*.test.js"
 fi
 
-if wants integration || wants host; then
+if wants integration || wants host || wants ui; then
   step "start the Fn server, the 2018 API stand-in and the local control plane"
   bash scripts/fnserver.sh start
   started+=("bash scripts/fnserver.sh stop")
@@ -127,6 +128,15 @@ if wants host; then
   # The launcher prints "N passed, N failed"; add it to the tally.
   grep -E '^[0-9]+ passed, [0-9]+ failed' test-output/host.log | tail -1 |
     awk '{print $1, $3, 0, "host"}' >>"$FN_MESH_TEST_TALLY" || true
+fi
+
+if wants ui; then
+  step "UI tests: headless Chromium drives the real workbench"
+  if ! node test/launchers/runUiTests.mjs 2>&1 | tee test-output/ui.log; then
+    failed=1
+  fi
+  grep -E '^[0-9]+ passed, [0-9]+ failed' test-output/ui.log | tail -1 |
+    awk '{print $1, $3, 0, "ui"}' >>"$FN_MESH_TEST_TALLY" || true
 fi
 
 if wants package; then
