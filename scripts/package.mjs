@@ -11,9 +11,11 @@ const out = process.argv[2] ?? path.join(root, `${pkg.name}-${pkg.version}.vsix`
 
 const vsce = path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
 // --no-dependencies: everything the extension needs is in the esbuild bundle.
-execFileSync(process.execPath, [vsce, 'package', '--no-dependencies', '--skip-license', '--allow-missing-repository', '--out', out], { cwd: root, stdio: 'inherit' });
+// The VSIX carries a user's README; README.md is the developers' one (relative links, images).
+const readme = 'docs/extension-readme.md';
+execFileSync(process.execPath, [vsce, 'package', '--no-dependencies', '--skip-license', '--allow-missing-repository', '--readme-path', readme, '--out', out], { cwd: root, stdio: 'inherit' });
 
-const listing = execFileSync(process.execPath, [vsce, 'ls', '--no-dependencies'], { cwd: root, encoding: 'utf8' })
+const listing = execFileSync(process.execPath, [vsce, 'ls', '--no-dependencies', '--readme-path', readme], { cwd: root, encoding: 'utf8' })
   .split('\n')
   .filter((l) => l.trim() !== '');
 const size = fs.statSync(out).size;
