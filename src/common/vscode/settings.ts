@@ -8,7 +8,8 @@ export interface FnMeshSettings extends FnSettings {
   readonly maxFunctionsPerApp: number;
 }
 
-function restrictedString(cfg: vscode.WorkspaceConfiguration, key: string): string | undefined {
+/** A setting that chooses which servers or files we use: its workspace value counts only in a trusted workspace. */
+export function restrictedString(cfg: vscode.WorkspaceConfiguration, key: string): string | undefined {
   if (vscode.workspace.isTrusted) {
     return cfg.get<string>(key);
   }

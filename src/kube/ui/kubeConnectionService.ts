@@ -3,6 +3,7 @@
 import * as os from 'node:os';
 import * as vscode from 'vscode';
 import { FilesWatcher } from '../../common/fileWatch';
+import { restrictedString } from '../../common/vscode/settings';
 import { connectKube, describeKube, type KubeSelection, type KubeState } from '../connection';
 import { kubeconfigFiles } from '../kubeconfig';
 
@@ -75,11 +76,6 @@ export class KubeConnectionService implements vscode.Disposable {
   }
 
   private kubeconfigSetting(): string | undefined {
-    const cfg = vscode.workspace.getConfiguration('fnMesh');
-    if (vscode.workspace.isTrusted) {
-      return cfg.get<string>('kubeconfig');
-    }
-    const inspected = cfg.inspect<string>('kubeconfig');
-    return inspected?.globalValue ?? inspected?.defaultValue;
+    return restrictedString(vscode.workspace.getConfiguration('fnMesh'), 'kubeconfig');
   }
 }
