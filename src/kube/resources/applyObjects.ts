@@ -2,11 +2,10 @@
 // dry-run of ALL objects first (nothing is written if any is refused), then the real apply in a safe
 // order. A failure part-way is reported object by object, with the data to roll back what was
 // written. Pure: no `vscode`.
-import { describeError } from '../../common/errors';
+import { UserError } from '../../common/errors';
 import { sortForApply } from './applyOrder';
 import { fieldManager, type KubeClient } from './kubeClient';
-import { appliedConfiguration } from './managedFields';
-import { jsonEqual } from './managedFields';
+import { appliedConfiguration, jsonEqual } from './managedFields';
 import { normaliseForDiff } from './normalise';
 import { KubeObjectError, onlyOwnConflicts, fieldConflicts, type FieldConflict } from './resourceErrors';
 import { describeRef, refOf, type LiveObject, type ObjectRef, type ObjectToWrite } from './types';
@@ -71,14 +70,20 @@ export async function applyAsFnMesh(client: KubeClient, obj: ObjectToWrite, dryR
 }
 
 function failure(ref: ObjectRef, err: unknown): ObjectResult {
-  const wrapped = err instanceof KubeObjectError ? err : undefined;
+  const error = err instanceof UserError ? err : new KubeObjectError(ref, err);
+  const details = error instanceof KubeObjectError ? error : undefined;
   return {
     ref,
     status: 'failed',
-    error: wrapped ? wrapped.message : `${describeRef(ref)}: ${describeError(err)}`,
-    ...(wrapped?.conflicts ? { conflicts: wrapped.conflicts } : {}),
-    ...(wrapped?.code !== undefined ? { code: wrapped.code } : {}),
+    error: details ? error.message : `${describeRef(ref)}: ${error.message}`,
+    ...(details?.conflicts ? { conflicts: details.conflicts } : {}),
+    ...(details?.code !== undefined ? { code: details.code } : {}),
   };
+}
+
+/** `text` ending with a full stop, to be followed by another sentence. */
+function sentence(text: string): string {
+  return /[.!?]$/.test(text) ? text : `${text}.`;
 }
 
 function changeOf(before: LiveObject | undefined, after: LiveObject): ObjectStatus {
@@ -129,7 +134,7 @@ export async function applyObjects(client: KubeClient, objects: readonly ObjectT
   if (refused.length > 0) {
     const results = dryResults.map((r) => (r.status === 'failed' ? r : { ref: r.ref, status: 'not-applied' as const }));
     const summary =
-      `The server refused ${refused.length} of ${objects.length} object(s) in the dry-run; nothing was written. ` + refused.map((r) => r.error).join(' ');
+      `The server refused ${refused.length} of ${objects.length} object(s) in the dry-run; nothing was written. ` + refused.map((r) => sentence(r.error ?? '')).join(' ');
     return { dryRun: options.dryRun ?? false, ok: false, failedPhase: 'dry-run', results, rollback: { steps: [] }, summary };
   }
   if (options.dryRun) {
@@ -149,7 +154,7 @@ export async function applyObjects(client: KubeClient, objects: readonly ObjectT
       const done = tally(results, { created: 'created', configured: 'changed', unchanged: 'unchanged' });
       const notApplied = results.filter((r) => r.status === 'not-applied').map((r) => describeRef(r.ref));
       const summary =
-        `Applied ${i} of ${objects.length} object(s)${done ? ` (${done})` : ''}, then ${results[i]?.error ?? 'a request failed'}` +
+        `Applied ${i} of ${objects.length} object(s)${done ? ` (${done})` : ''}, then ${sentence(results[i]?.error ?? 'a request failed')}` +
         (notApplied.length > 0 ? ` Not applied: ${notApplied.join(', ')}.` : '');
       return { dryRun: false, ok: false, failedPhase: 'apply', results, rollback: { steps: [...steps].reverse() }, summary };
     }

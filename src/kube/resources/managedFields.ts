@@ -111,7 +111,9 @@ export function fieldsOwnedBy(obj: LiveObject, manager: string): FieldsNode {
  * after a later apply restores what that manager had set before.
  */
 export function appliedConfiguration(obj: LiveObject, manager: string): ObjectToWrite & Record<string, unknown> {
-  const owned = extractFields(obj, fieldsOwnedBy(obj, manager)) as Record<string, unknown>;
+  const fields = fieldsOwnedBy(obj, manager);
+  // At the root an empty set means "owns nothing", not "owns the whole value".
+  const owned = Object.keys(fields).length > 0 ? (extractFields(obj, fields) as Record<string, unknown>) : {};
   const metadata = isMap(owned.metadata) ? owned.metadata : {};
   // apiVersion, kind and metadata first, as in any manifest.
   return {

@@ -244,6 +244,11 @@ function startWatch(k8s: ClientNode, config: KubeConfig, source: WatchSource, na
       }
       if (!disposed) {
         await informer.start();
+        if (disposed) {
+          // Disposed while connecting: the informer's stop() found no request to abort then, and
+          // the watch that has connected since would keep its connection (and the process) alive.
+          await informer.stop();
+        }
       }
     } catch (err) {
       retry(err);

@@ -6,7 +6,8 @@ import { describeError } from '../../common/errors';
 import { applyAsFnMesh, type RollbackPlan, type RollbackStep } from './applyObjects';
 import { fieldManager, type KubeClient } from './kubeClient';
 import { appliedConfiguration, jsonEqual } from './managedFields';
-import { KubeObjectError } from './resourceErrors';
+import { kubeStatusCode } from '../kubeErrors';
+import { fieldConflicts, KubeObjectError } from './resourceErrors';
 import { describeRef, type ObjectRef } from './types';
 
 export interface RollbackResult {
@@ -27,7 +28,8 @@ export interface RollbackOutcome {
 
 class StepRefused extends Error {}
 
-async function runStep(client: KubeClient, step: RollbackStep): Promise<void> {
+/** One attempt: read, check that Fn Mesh's fields are as applied, write conditionally on what was read. */
+async function tryStep(client: KubeClient, step: RollbackStep): Promise<void> {
   const current = await client.get(step.ref);
   if (!current) {
     if (step.action === 'delete') {
@@ -39,14 +41,27 @@ async function runStep(client: KubeClient, step: RollbackStep): Promise<void> {
     throw new StepRefused(`${describeRef(step.ref)} changed since Fn Mesh applied it; left as it is so that the other change is not lost`);
   }
   const resourceVersion = current.metadata.resourceVersion;
-  try {
-    if (step.action === 'delete') {
-      await client.delete(step.ref, resourceVersion ? { resourceVersion } : {});
-    } else if (step.previous) {
-      await applyAsFnMesh(client, { ...step.previous, metadata: { ...step.previous.metadata, ...(resourceVersion ? { resourceVersion } : {}) } });
+  if (step.action === 'delete') {
+    await client.delete(step.ref, resourceVersion ? { resourceVersion } : {});
+  } else if (step.previous) {
+    await applyAsFnMesh(client, { ...step.previous, metadata: { ...step.previous.metadata, ...(resourceVersion ? { resourceVersion } : {}) } });
+  }
+}
+
+/** Attempts of a step whose write lost a race (a 409 on the resourceVersion, e.g. a controller's status update). */
+const attempts = 5;
+
+async function runStep(client: KubeClient, step: RollbackStep): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await tryStep(client, step);
+    } catch (err) {
+      const lostRace = kubeStatusCode(err) === 409 && !fieldConflicts(err);
+      if (!lostRace || attempt >= attempts) {
+        throw err instanceof StepRefused || err instanceof KubeObjectError ? err : new KubeObjectError(step.ref, err);
+      }
+      // Read again: the check runs on the new state, so another client's change is still never lost.
     }
-  } catch (err) {
-    throw err instanceof KubeObjectError ? err : new KubeObjectError(step.ref, err);
   }
 }
 

@@ -57,22 +57,35 @@ export async function readRoute(client: KubeClient, apis: RoutingApis, namespace
   throw new UserError(`App "${app}" has no VirtualService or HTTPRoute in namespace "${namespace}": route its traffic first`);
 }
 
-/** Writes `target` over `route` (read as `obj`); a concurrent change becomes a WeightsConflictError. */
+/** Writes after a 409 whose re-read showed the same weights (e.g. a status update by istiod). */
+const attempts = 3;
+
+/**
+ * Writes `target` over `route`. A 409 means the route changed since it was read: when its weights
+ * changed, that is a WeightsConflictError and nothing is written; when only other fields changed,
+ * the patch (which touches only the weights) is rebuilt on the new read and sent again.
+ */
 async function writeWeights(client: KubeClient, route: WeightedRoute, target: Weights): Promise<WeightsChange> {
   const previous = routeWeights(route);
   if (sameWeights(previous, target)) {
     return { ref: route.ref, previous, applied: target, resourceVersion: route.resourceVersion, unchanged: true };
   }
-  try {
-    const written = await client.jsonPatch(route.ref, weightsPatch(route, target));
-    return { ref: route.ref, previous, applied: target, resourceVersion: written.metadata.resourceVersion ?? '', unchanged: false };
-  } catch (err) {
-    if (kubeStatusCode(err) === 409) {
-      const now = await client.get(route.ref);
+  let read = route;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const written = await client.jsonPatch(read.ref, weightsPatch(read, target));
+      return { ref: read.ref, previous, applied: target, resourceVersion: written.metadata.resourceVersion ?? '', unchanged: false };
+    } catch (err) {
+      if (kubeStatusCode(err) !== 409) {
+        throw objectError(read.ref, err);
+      }
+      const now = await client.get(read.ref);
       const current = now ? routeWeights(readWeightedRoute(now)) : new Map<string, number>();
-      throw new WeightsConflictError(route.ref, previous, current, now ? 'after Fn Mesh read it' : '(it was deleted)');
+      if (!now || !sameWeights(current, previous) || attempt >= attempts) {
+        throw new WeightsConflictError(read.ref, previous, current, now ? 'after Fn Mesh read it' : '(it was deleted)');
+      }
+      read = readWeightedRoute(now);
     }
-    throw objectError(route.ref, err);
   }
 }
 
