@@ -3,6 +3,7 @@
 // problems of src/rules as diagnostics, with a code that links to its explanation.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { ClusterFacts } from '../clusterFacts';
 import { docsLink } from '../codes';
 import type { Problem, Range } from '../problems';
 import { loadSchemaStore, type SchemaStore } from '../schemaStore';
@@ -21,7 +22,12 @@ export function toVsRange(r: Range): vscode.Range {
 }
 
 export class RuleDiagnostics implements vscode.Disposable {
-  readonly index = new WorkspaceIndex();
+  private current = new WorkspaceIndex();
+  /** Every indexed file (rule files and other YAML), to carry them over to a new index. */
+  private readonly indexed = new Set<string>();
+  private readonly ruleFilesFound = new vscode.EventEmitter<void>();
+  /** Fires when the first rule file is opened or indexed (what starts the cluster facts). */
+  readonly onDidFindRuleFiles = this.ruleFilesFound.event;
   private schemaStore: SchemaStore | undefined;
   private readonly collection = vscode.languages.createDiagnosticCollection('fn-mesh-rules');
   private readonly problems = new Map<string, Problem[]>();
@@ -40,6 +46,7 @@ export class RuleDiagnostics implements vscode.Disposable {
     const isYaml = (doc: vscode.TextDocument): boolean => doc.languageId === 'yaml' || /\.ya?ml$/i.test(doc.uri.path);
     this.subscriptions.push(
       this.collection,
+      this.ruleFilesFound,
       vscode.workspace.onDidOpenTextDocument((doc) => isYaml(doc) && this.update(doc.uri, doc.getText())),
       vscode.workspace.onDidChangeTextDocument((e) => isYaml(e.document) && this.update(e.document.uri, e.document.getText())),
       vscode.workspace.onDidDeleteFiles((e) => e.files.forEach((uri) => this.remove(uri))),
@@ -50,6 +57,34 @@ export class RuleDiagnostics implements vscode.Disposable {
     void this.scanWorkspace();
   }
 
+  /** The workspace index (replaced when the namespace of documents without one changes). */
+  get index(): WorkspaceIndex {
+    return this.current;
+  }
+
+  get hasRuleFiles(): boolean {
+    return this.ruleFiles.size > 0;
+  }
+
+  /**
+   * Cluster facts while connected, undefined when not; re-validates every rule file. `namespace`:
+   * where documents that name none will be applied (the connection's namespace); kept when omitted.
+   */
+  setClusterFacts(facts: ClusterFacts | undefined, namespace?: string): void {
+    if (namespace !== undefined && namespace !== this.current.defaultNamespace) {
+      const next = new WorkspaceIndex(namespace);
+      for (const key of this.indexed) {
+        const file = this.current.file(key);
+        if (file) {
+          next.setFile(key, file);
+        }
+      }
+      this.current = next;
+    }
+    this.current.setCluster(facts);
+    this.schedule();
+  }
+
   /** The problems last published for `uri` (what the quick-fix provider works from). */
   problemsOf(uri: vscode.Uri): readonly Problem[] {
     return this.problems.get(uri.toString()) ?? [];
@@ -57,9 +92,14 @@ export class RuleDiagnostics implements vscode.Disposable {
 
   update(uri: vscode.Uri, text: string): void {
     const key = uri.toString();
-    this.index.setFile(key, parseYaml(text));
+    this.current.setFile(key, parseYaml(text));
+    this.indexed.add(key);
     if (ruleApi.test(text)) {
+      const first = this.ruleFiles.size === 0;
       this.ruleFiles.add(key);
+      if (first) {
+        this.ruleFilesFound.fire();
+      }
     } else if (this.ruleFiles.delete(key)) {
       this.problems.delete(key);
       this.collection.delete(uri);
@@ -69,7 +109,8 @@ export class RuleDiagnostics implements vscode.Disposable {
 
   remove(uri: vscode.Uri): void {
     const key = uri.toString();
-    this.index.deleteFile(key);
+    this.current.deleteFile(key);
+    this.indexed.delete(key);
     this.ruleFiles.delete(key);
     this.problems.delete(key);
     this.collection.delete(uri);
@@ -98,7 +139,7 @@ export class RuleDiagnostics implements vscode.Disposable {
       try {
         // The schemas are read on the first validation, not at activation.
         this.schemaStore ??= loadSchemaStore(this.schemaDir);
-        const problems = validateFile(key, this.index, this.schemaStore);
+        const problems = validateFile(key, this.current, this.schemaStore);
         this.problems.set(key, problems);
         this.collection.set(uri, problems.map((p) => this.toDiagnostic(p)));
       } catch (err) {

@@ -1,7 +1,10 @@
-// Wires the rule-file feature: diagnostics while typing, quick fixes, migrate and apply commands.
+// Wires the rule-file feature: diagnostics while typing (with cluster facts when connected), quick
+// fixes, migrate and apply commands.
 import * as vscode from 'vscode';
+import type { KubeConnectionService } from '../../kube/ui/kubeConnectionService';
 import type { RoutingService } from '../../routing/ui/routingService';
 import type { YamlDocuments } from '../../routing/ui/yamlDocuments';
+import { ClusterFactsFeed } from './clusterFactsFeed';
 import { RuleCodeActions } from './ruleCodeActions';
 import { registerRuleCommands } from './ruleCommands';
 import { RuleDiagnostics } from './ruleDiagnostics';
@@ -11,12 +14,15 @@ export function createRulesFeature(
   log: vscode.LogOutputChannel,
   routing: RoutingService,
   documents: YamlDocuments,
+  /** Given: the cluster-aware checks get their facts from this connection. */
+  kube?: KubeConnectionService,
 ): { diagnostics: RuleDiagnostics; disposables: vscode.Disposable[] } {
   const diagnostics = new RuleDiagnostics(context.extensionUri, log);
   return {
     diagnostics,
     disposables: [
       diagnostics,
+      ...(kube ? [new ClusterFactsFeed(log, kube, diagnostics)] : []),
       vscode.languages.registerCodeActionsProvider({ language: 'yaml' }, new RuleCodeActions(diagnostics), {
         providedCodeActionKinds: RuleCodeActions.kinds,
       }),
