@@ -5,6 +5,7 @@ import { commandIds } from './common/commandIds';
 import { registerCommand } from './common/vscode/commands';
 import type { FunctionsTreeProvider } from './explorer/ui/functionsTreeProvider';
 import { createFunctionsView } from './explorer/ui/functionsView';
+import { createDeployFeature } from './fn/ui/deployFeature';
 import { registerFnCommands } from './fn/ui/fnCommands';
 import { FnConnectionService } from './fn/ui/fnConnectionService';
 import { registerKubeCommands } from './kube/ui/kubeCommands';
@@ -31,7 +32,7 @@ export function activate(context: vscode.ExtensionContext): FnMeshApi {
   const connection = new FnConnectionService(log, kube);
   const functions = createFunctionsView(connection);
   const routing = createRoutingFeature(context, log, kube, connection);
-  const rules = createRulesFeature(context, log, routing.routing, routing.documents);
+  const rules = createRulesFeature(context, log, routing.routing, routing.documents, kube);
 
   context.subscriptions.push(
     log,
@@ -46,6 +47,7 @@ export function activate(context: vscode.ExtensionContext): FnMeshApi {
     ...registerKubeCommands(log, kube),
     ...routing.disposables,
     ...rules.disposables,
+    ...createDeployFeature(context, log, connection, routing.routing),
   );
   // Reads kubeconfig in the background (no network): the status bar fills in when it is done.
   void kube.state();

@@ -1,0 +1,82 @@
+// Register image against the real Fn server (API v2) and the 2018 API stand-in, both started by
+// scripts/test-all.sh: create with a trigger, update the image in place, clear refusals.
+import * as assert from 'node:assert/strict';
+import { httpRequest } from '../../../src/common/http';
+import { registerImage } from '../../../src/fn/deploy/registerImage';
+import { FnHttpClient } from '../../../src/fn/fnClient';
+import type { FnApp } from '../../../src/fn/model';
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) {
+    throw new Error(`${name} is not set: run the integration tests through scripts/test-all.sh, which starts the Fn servers`);
+  }
+  return value;
+}
+
+async function call(method: string, url: string, body?: unknown): Promise<Record<string, unknown>> {
+  const res = await httpRequest({ method, url, body: body === undefined ? undefined : JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+  assert.ok(res.status >= 200 && res.status < 300, `${method} ${url}: ${res.status} ${res.body}`);
+  return res.body ? (JSON.parse(res.body) as Record<string, unknown>) : {};
+}
+
+describe('Register image against the real Fn server (API v2)', function () {
+  this.timeout(60_000);
+  const base = required('FN_MESH_TEST_FN_URL');
+  const client = new FnHttpClient(base);
+  let app: FnApp;
+
+  before(async () => {
+    const name = `reg-${Date.now().toString(36)}`;
+    app = { id: String((await call('POST', `${base}/v2/apps`, { name })).id), name, annotations: {} };
+  });
+  after(async () => {
+    for (const fn of (await client.listFunctions(app)).items) {
+      await call('DELETE', `${base}/v2/fns/${fn.id}`);
+    }
+    await call('DELETE', `${base}/v2/apps/${app.id}`);
+  });
+
+  it('creates the function with memory, timeout and an HTTP trigger at /<name>', async () => {
+    const result = await registerImage(client, app, { name: 'hello-v3', image: 'fnmesh/hello:v3', memoryMb: 256, timeoutSeconds: 45 });
+    assert.equal(result.action, 'created');
+    const listed = (await client.listFunctions(app)).items.find((f) => f.name === 'hello-v3');
+    assert.ok(listed, 'the function is listed');
+    assert.deepEqual([listed.image, listed.memoryMb, listed.timeoutSeconds], ['fnmesh/hello:v3', 256, 45]);
+    assert.deepEqual(listed.triggers.map((t) => [t.type, t.source]), [['http', '/hello-v3']]);
+    assert.equal(result.fn.id, listed.id);
+  });
+
+  it('updates the image of an existing function and keeps its id and trigger', async () => {
+    const before = (await client.listFunctions(app)).items.find((f) => f.name === 'hello-v3');
+    const result = await registerImage(client, app, { name: 'hello-v3', image: 'fnmesh/hello:v3.1' });
+    assert.equal(result.action, 'updated');
+    const after = (await client.listFunctions(app)).items.find((f) => f.name === 'hello-v3');
+    assert.deepEqual([after?.id, after?.image, after?.memoryMb, after?.triggers.length], [before?.id, 'fnmesh/hello:v3.1', 256, 1]);
+  });
+
+  it("reports the server's message when Fn refuses", async () => {
+    await assert.rejects(client.createFunction(app, { name: 'hello-v3', image: 'fnmesh/hello:x' }), (err: Error) => {
+      assert.match(err.message, /^POST \/v2\/fns failed with 409 .*: .+/);
+      return true;
+    });
+    await assert.rejects(client.createFunction({ ...app, id: 'no-such-app' }, { name: 'x', image: 'fnmesh/hello:x' }), /POST \/v2\/fns failed with 4\d\d .*: .+/);
+  });
+
+  it('refuses bad names and images before any request', async () => {
+    await assert.rejects(registerImage(client, app, { name: 'bad name', image: 'a:b' }), /not a valid Fn function name/);
+    await assert.rejects(registerImage(client, app, { name: 'ok', image: 'http://registry/x' }), /not an image reference/);
+  });
+});
+
+describe('Register image against the 2018 API (v1) stand-in', function () {
+  this.timeout(30_000);
+  it('refuses clearly: writes go through API v2 only', async function () {
+    const v1 = process.env.FN_MESH_TEST_FN_V1_URL;
+    if (!v1) {
+      this.skip();
+    }
+    const client = new FnHttpClient(v1);
+    await assert.rejects(registerImage(client, { name: 'hello-app', annotations: {} }, { name: 'hello', image: 'fnmesh/hello:v1' }), /2018 Fn API \(v1\).*API v2/);
+  });
+});
