@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { clientNode } from '../../src/kube/clientNode';
 import { loadKubeconfig } from '../../src/kube/kubeconfig';
-import { activateExtension } from './hostHelpers';
+import { activateExtension, diagnosticCode, diagnosticsWhen } from './hostHelpers';
 
 const namespace = `rules-${Date.now().toString(36)}`;
 
@@ -34,21 +34,6 @@ spec:
     - destination: {host: nosuch}
       weight: 10
 `;
-
-function codeOf(d: vscode.Diagnostic): string {
-  return String(typeof d.code === 'object' ? d.code.value : d.code);
-}
-
-async function diagnosticsWhen(uri: vscode.Uri, accept: (codes: string[]) => boolean, timeoutMs = 20_000): Promise<vscode.Diagnostic[]> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const diags = vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'fn-mesh');
-    if (accept(diags.map(codeOf)) || Date.now() > until) {
-      return diags;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 async function kubeApis() {
   const k8s = await clientNode();
@@ -93,23 +78,23 @@ suite('Cluster rule checks', () => {
     await vscode.window.showTextDocument(doc);
 
     const diags = await diagnosticsWhen(uri, (codes) => codes.includes('FNM601') && codes.includes('FNM602'));
-    const codes = diags.map(codeOf);
-    const subset = diags.find((d) => codeOf(d) === 'FNM601');
+    const codes = diags.map(diagnosticCode);
+    const subset = diags.find((d) => diagnosticCode(d) === 'FNM601');
     assert.ok(subset, `codes: ${codes.join(', ')}`);
     assert.equal(doc.getText(subset.range), 'labels');
     assert.equal(subset.range.start.line, 8, 'the labels of subset v2');
     assert.match(subset.message, new RegExp(`namespace ${namespace} has labels version=v2`));
-    const host = diags.find((d) => codeOf(d) === 'FNM602');
+    const host = diags.find((d) => diagnosticCode(d) === 'FNM602');
     assert.ok(host, `codes: ${codes.join(', ')}`);
     assert.equal(doc.getText(host.range), 'nosuch');
-    assert.ok(!diags.some((d) => codeOf(d) === 'FNM602' && doc.getText(d.range) === 'shop'), 'the Service shop exists');
+    assert.ok(!diags.some((d) => diagnosticCode(d) === 'FNM602' && doc.getText(d.range) === 'shop'), 'the Service shop exists');
 
     const edit = new vscode.WorkspaceEdit();
     const value = doc.lineAt(9).text.indexOf('v2');
     edit.replace(uri, new vscode.Range(9, value, 9, value + 2), 'v1');
     assert.ok(await vscode.workspace.applyEdit(edit));
     assert.equal(doc.lineAt(9).text.trim(), 'version: v1');
-    const after = (await diagnosticsWhen(uri, (c) => !c.includes('FNM601'))).map(codeOf);
+    const after = (await diagnosticsWhen(uri, (c) => !c.includes('FNM601'))).map(diagnosticCode);
     assert.ok(!after.includes('FNM601'), `codes after the fix: ${after.join(', ')}`);
     assert.ok(after.includes('FNM602'), `the missing host stays flagged: ${after.join(', ')}`);
   });

@@ -57,3 +57,19 @@ export async function rootsWhen(api: FnMeshApi, accept: (nodes: FnTreeNode[]) =>
 export function labels(nodes: FnTreeNode[]): string[] {
   return nodes.map((n) => (n.kind === 'app' ? n.app.name : n.kind === 'function' ? n.fn.name : n.label));
 }
+
+export function diagnosticCode(d: vscode.Diagnostic): string {
+  return String(typeof d.code === 'object' ? d.code.value : d.code);
+}
+
+/** Fn Mesh's diagnostics of `uri` once `accept` holds for their codes (or when time runs out). */
+export async function diagnosticsWhen(uri: vscode.Uri, accept: (codes: string[]) => boolean, timeoutMs = 20_000): Promise<vscode.Diagnostic[]> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const diags = vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'fn-mesh');
+    if (accept(diags.map(diagnosticCode)) || Date.now() > until) {
+      return diags;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

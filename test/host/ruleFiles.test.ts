@@ -1,7 +1,7 @@
 // Opening a broken rule file shows the expected diagnostics, and the quick fix repairs it.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { activateExtension } from './hostHelpers';
+import { activateExtension, diagnosticCode, diagnosticsWhen } from './hostHelpers';
 
 const broken = `apiVersion: networking.istio.io/v1
 kind: VirtualService
@@ -18,21 +18,6 @@ spec:
     timout: 5s
 `;
 
-async function diagnosticsWhen(uri: vscode.Uri, accept: (codes: string[]) => boolean, timeoutMs = 10_000): Promise<vscode.Diagnostic[]> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const diags = vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'fn-mesh');
-    if (accept(diags.map(codeOf)) || Date.now() > until) {
-      return diags;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-function codeOf(d: vscode.Diagnostic): string {
-  return String(typeof d.code === 'object' ? d.code.value : d.code);
-}
-
 suite('Rule files', () => {
   test('a broken rule file shows its problems with codes and ranges, and the quick fix repairs the weights', async () => {
     await activateExtension();
@@ -44,11 +29,11 @@ suite('Rule files', () => {
     await vscode.window.showTextDocument(doc);
 
     const diags = await diagnosticsWhen(uri, (codes) => codes.includes('FNM101') && codes.includes('FNM203'));
-    const codes = diags.map(codeOf);
+    const codes = diags.map(diagnosticCode);
     assert.ok(codes.includes('FNM101'), `codes: ${codes.join(', ')}`);
-    const unknown = diags.find((d) => codeOf(d) === 'FNM101');
+    const unknown = diags.find((d) => diagnosticCode(d) === 'FNM101');
     assert.equal(doc.getText(unknown?.range), 'timout');
-    const total = diags.find((d) => codeOf(d) === 'FNM203');
+    const total = diags.find((d) => diagnosticCode(d) === 'FNM203');
     assert.ok(total, `codes: ${codes.join(', ')}`);
     assert.equal(total.severity, vscode.DiagnosticSeverity.Information);
 
@@ -58,8 +43,8 @@ suite('Rule files', () => {
     assert.ok(await vscode.workspace.applyEdit(fix.edit));
     assert.deepEqual(doc.getText().match(/weight: \d+/g), ['weight: 50', 'weight: 50']);
     const after = await diagnosticsWhen(uri, (c) => !c.includes('FNM203'));
-    assert.ok(!after.map(codeOf).includes('FNM203'), `codes after the fix: ${after.map(codeOf).join(', ')}`);
-    assert.ok(after.map(codeOf).includes('FNM101'), 'the unrelated problem stays');
+    assert.ok(!after.map(diagnosticCode).includes('FNM203'), `codes after the fix: ${after.map(diagnosticCode).join(', ')}`);
+    assert.ok(after.map(diagnosticCode).includes('FNM101'), 'the unrelated problem stays');
   });
 
   test('non-Istio YAML is left alone', async () => {

@@ -8,19 +8,12 @@ import { connectKube } from '../../../src/kube/connection';
 import { describeKubeError, kubeStatusCode } from '../../../src/kube/kubeErrors';
 import { listNamespaceNames } from '../../../src/kube/namespaces';
 import { closedPort } from '../../helpers/localServer';
-
-function required(name: string): string {
-  const value = process.env[name];
-  if (!value) {
-    throw new Error(`${name} is not set: run through scripts/test-all.sh, which starts the control plane`);
-  }
-  return value;
-}
+import { requiredEnv } from '../../helpers/integrationEnv';
 
 describe('Kubernetes connection against the real API server', function () {
   this.timeout(30_000);
-  const admin = required('KUBECONFIG');
-  const limited = required('FN_MESH_KUBECONFIG_LIMITED');
+  const admin = requiredEnv('KUBECONFIG');
+  const limited = requiredEnv('FN_MESH_KUBECONFIG_LIMITED');
   const kubeconfig = [admin, limited].join(path.delimiter);
 
   it('reads two kubeconfig files like kubectl and lists namespaces as the admin', async () => {

@@ -1,41 +1,27 @@
 // The Fn client and the tree model against the real Fn server (API v2) and the 2018 API stand-in,
 // both started by scripts/test-all.sh. Each test creates the data it reads.
 import * as assert from 'node:assert/strict';
-import { httpRequest } from '../../../src/common/http';
 import { loadAppNodes, loadFunctionNodes } from '../../../src/explorer/functionsTree';
 import { FnHttpClient } from '../../../src/fn/fnClient';
-
-function required(name: string): string {
-  const value = process.env[name];
-  if (!value) {
-    throw new Error(`${name} is not set: run the integration tests through scripts/test-all.sh, which starts the Fn servers`);
-  }
-  return value;
-}
-
-async function call(method: string, url: string, body?: unknown): Promise<Record<string, unknown>> {
-  const res = await httpRequest({ method, url, body: body === undefined ? undefined : JSON.stringify(body), headers: { 'content-type': 'application/json' } });
-  assert.ok(res.status >= 200 && res.status < 300, `${method} ${url}: ${res.status} ${res.body}`);
-  return res.body ? (JSON.parse(res.body) as Record<string, unknown>) : {};
-}
+import { callJson, requiredEnv } from '../../helpers/integrationEnv';
 
 describe('Fn client against the real Fn server (API v2)', function () {
   this.timeout(60_000);
-  const base = required('FN_MESH_TEST_FN_URL');
+  const base = requiredEnv('FN_MESH_TEST_FN_URL');
   const appName = `it-${Date.now().toString(36)}`;
   let appId = '';
 
   before(async () => {
-    appId = String((await call('POST', `${base}/v2/apps`, { name: appName })).id);
+    appId = String((await callJson('POST', `${base}/v2/apps`, { name: appName })).id);
   });
   after(async () => {
     if (appId) {
       const client = new FnHttpClient(base);
       const fns = await client.listFunctions({ id: appId, name: appName, annotations: {} });
       for (const fn of fns.items) {
-        await call('DELETE', `${base}/v2/fns/${fn.id}`);
+        await callJson('DELETE', `${base}/v2/fns/${fn.id}`);
       }
-      await call('DELETE', `${base}/v2/apps/${appId}`);
+      await callJson('DELETE', `${base}/v2/apps/${appId}`);
     }
   });
 
@@ -46,9 +32,9 @@ describe('Fn client against the real Fn server (API v2)', function () {
   it('follows pagination cursors across many functions and joins triggers', async () => {
     const count = 23;
     for (let i = 0; i < count; i++) {
-      const fn = await call('POST', `${base}/v2/fns`, { app_id: appId, name: `f${String(i).padStart(2, '0')}`, image: `img:${i}`, memory: 128 + i });
+      const fn = await callJson('POST', `${base}/v2/fns`, { app_id: appId, name: `f${String(i).padStart(2, '0')}`, image: `img:${i}`, memory: 128 + i });
       if (i % 5 === 0) {
-        await call('POST', `${base}/v2/triggers`, { app_id: appId, fn_id: fn.id, name: `t${i}`, type: 'http', source: `/f${i}` });
+        await callJson('POST', `${base}/v2/triggers`, { app_id: appId, fn_id: fn.id, name: `t${i}`, type: 'http', source: `/f${i}` });
       }
     }
     // A page size of 4 forces six pages of functions.
@@ -91,17 +77,17 @@ describe('Fn client against the real Fn server (API v2)', function () {
 
 describe('Fn client against the 2018 API stand-in (v1)', function () {
   this.timeout(30_000);
-  const base = required('FN_MESH_TEST_FN_V1_URL');
+  const base = requiredEnv('FN_MESH_TEST_FN_V1_URL');
   const appName = `legacy-${Date.now().toString(36)}`;
 
   before(async () => {
-    await call('POST', `${base}/v1/apps`, { app: { name: appName } });
+    await callJson('POST', `${base}/v1/apps`, { app: { name: appName } });
     for (const v of ['v1', 'v2']) {
-      await call('POST', `${base}/v1/apps/${appName}/routes`, { route: { path: `/${v}`, image: `fnmesh/hello:${v}`, memory: 256, type: 'sync' } });
+      await callJson('POST', `${base}/v1/apps/${appName}/routes`, { route: { path: `/${v}`, image: `fnmesh/hello:${v}`, memory: 256, type: 'sync' } });
     }
   });
   after(async () => {
-    await call('DELETE', `${base}/v1/apps/${appName}`);
+    await callJson('DELETE', `${base}/v1/apps/${appName}`);
   });
 
   it('detects the 2018 API and lists routes as functions with /r/ invoke URLs', async () => {

@@ -1,40 +1,26 @@
 // Register image against the real Fn server (API v2) and the 2018 API stand-in, both started by
 // scripts/test-all.sh: create with a trigger, update the image in place, clear refusals.
 import * as assert from 'node:assert/strict';
-import { httpRequest } from '../../../src/common/http';
 import { registerImage } from '../../../src/fn/deploy/registerImage';
 import { FnHttpClient } from '../../../src/fn/fnClient';
 import type { FnApp } from '../../../src/fn/model';
-
-function required(name: string): string {
-  const value = process.env[name];
-  if (!value) {
-    throw new Error(`${name} is not set: run the integration tests through scripts/test-all.sh, which starts the Fn servers`);
-  }
-  return value;
-}
-
-async function call(method: string, url: string, body?: unknown): Promise<Record<string, unknown>> {
-  const res = await httpRequest({ method, url, body: body === undefined ? undefined : JSON.stringify(body), headers: { 'content-type': 'application/json' } });
-  assert.ok(res.status >= 200 && res.status < 300, `${method} ${url}: ${res.status} ${res.body}`);
-  return res.body ? (JSON.parse(res.body) as Record<string, unknown>) : {};
-}
+import { callJson, requiredEnv } from '../../helpers/integrationEnv';
 
 describe('Register image against the real Fn server (API v2)', function () {
   this.timeout(60_000);
-  const base = required('FN_MESH_TEST_FN_URL');
+  const base = requiredEnv('FN_MESH_TEST_FN_URL');
   const client = new FnHttpClient(base);
   let app: FnApp;
 
   before(async () => {
     const name = `reg-${Date.now().toString(36)}`;
-    app = { id: String((await call('POST', `${base}/v2/apps`, { name })).id), name, annotations: {} };
+    app = { id: String((await callJson('POST', `${base}/v2/apps`, { name })).id), name, annotations: {} };
   });
   after(async () => {
     for (const fn of (await client.listFunctions(app)).items) {
-      await call('DELETE', `${base}/v2/fns/${fn.id}`);
+      await callJson('DELETE', `${base}/v2/fns/${fn.id}`);
     }
-    await call('DELETE', `${base}/v2/apps/${app.id}`);
+    await callJson('DELETE', `${base}/v2/apps/${app.id}`);
   });
 
   it('creates the function with memory, timeout and an HTTP trigger at /<name>', async () => {
