@@ -11,6 +11,7 @@ import { planRoute, versionNames, type RoutePlan } from '../routePlan';
 import { evenSplit, formatWeights, parseWeights } from '../weights';
 import { toYaml } from '../yaml';
 import type { RoutingService, RoutingTarget } from './routingService';
+import { ensureInjection, type InjectionChoice } from './sidecarInjection';
 import type { YamlDocuments } from './yamlDocuments';
 
 /** Answers given up front (tests, automation); anything missing is asked. */
@@ -19,6 +20,8 @@ export interface RouteTrafficOptions {
   readonly weights?: string;
   readonly action?: 'apply' | 'preview' | 'save';
   readonly lbBaseUrl?: string;
+  /** When the namespace is not labelled for injection; default with `action` given: `pod-label`. */
+  readonly injection?: InjectionChoice;
 }
 
 export interface RouteTrafficDeps {
@@ -76,8 +79,10 @@ export async function routeTraffic(deps: RouteTrafficDeps, node: unknown, option
     case 'save':
       await saveToWorkspace(plan);
       return plan;
-    case 'apply':
-      return applyPlan(deps, target, plan);
+    case 'apply': {
+      const injected = await ensureInjection(deps.log, target, plan, options.injection, options.action !== undefined);
+      return injected && applyPlan(deps, target, injected);
+    }
   }
 }
 

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { UserError } from '../../common/errors';
 import type { FnConnectionService } from '../../fn/ui/fnConnectionService';
 import type { KubeConnectionService } from '../../kube/ui/kubeConnectionService';
+import { registerRouteOptionsCommands } from './routeOptionsCommands';
 import { registerRoutingCommands } from './routingCommands';
 import { RoutingService } from './routingService';
 import { RoutingTreeProvider, routingViewId } from './routingTreeProvider';
@@ -37,6 +38,7 @@ export function createRoutingFeature(
       documents,
       vscode.window.createTreeView(routingViewId, { treeDataProvider: provider }),
       ...registerRoutingCommands({ log, routing, documents, fnState: () => fn.state(), listFunctions, memento: context.workspaceState }),
+      ...registerRouteOptionsCommands({ log, routing, documents }),
     ],
   };
 }

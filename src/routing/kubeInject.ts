@@ -1,0 +1,86 @@
+// `istioctl kube-inject`, for a user who picks it: find istioctl on PATH, run it on the proxies'
+// Deployments, and put the injected Deployments in place of the generated ones. Pure: no `vscode`.
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { loadAll } from 'js-yaml';
+import { UserError } from '../common/errors';
+import type { KubeObject } from './manifests/kubeObject';
+import { toYaml } from './yaml';
+
+/** The executable `name` on `PATH`, like a shell finds it; undefined when there is none. */
+export function findOnPath(name: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const exts = process.platform === 'win32' ? (env.PATHEXT ?? '.EXE;.CMD;.BAT').split(';') : [''];
+  for (const dir of (env.PATH ?? '').split(path.delimiter).filter((d) => d !== '')) {
+    for (const ext of exts) {
+      const candidate = path.join(dir, name + ext);
+      try {
+        fs.accessSync(candidate, fs.constants.X_OK);
+        if (fs.statSync(candidate).isFile()) {
+          return candidate;
+        }
+      } catch {
+        // not here
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Runs `istioctl kube-inject -f -` with `yaml` on stdin; its stdout, or a UserError with its stderr. */
+export function runKubeInject(istioctl: string, yaml: string, timeoutMs = 60_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    // Arguments as an array, never through a shell.
+    const child = spawn(istioctl, ['kube-inject', '-f', '-'], { stdio: ['pipe', 'pipe', 'pipe'], timeout: timeoutMs });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.on('error', (e) => reject(new UserError(`could not run ${istioctl}: ${e.message}`)));
+    child.on('close', (code, signal) => {
+      if (code === 0) {
+        resolve(Buffer.concat(out).toString('utf8'));
+      } else {
+        const why = Buffer.concat(err).toString('utf8').trim().split('\n').slice(-3).join(' ');
+        reject(new UserError(`istioctl kube-inject failed (${signal ? `killed by ${signal}` : `exit ${code}`}): ${why || 'no message'}`));
+      }
+    });
+    child.stdin.on('error', () => undefined); // an early exit is reported by 'close'
+    child.stdin.end(yaml);
+  });
+}
+
+function isDeployment(o: KubeObject): boolean {
+  return o.kind === 'Deployment';
+}
+
+/** The Deployments of `objects`, as YAML for kube-inject. */
+export function deploymentsYaml(objects: readonly KubeObject[]): string {
+  return toYaml(objects.filter(isDeployment));
+}
+
+/** `objects` with each Deployment replaced by its injected form from kube-inject's output. */
+export function withInjectedDeployments(objects: readonly KubeObject[], injectedYaml: string): KubeObject[] {
+  const injected = loadAll(injectedYaml).filter((d): d is KubeObject => typeof d === 'object' && d !== null && (d as KubeObject).kind === 'Deployment');
+  return objects.map((o) => {
+    if (!isDeployment(o)) {
+      return o;
+    }
+    const found = injected.find((d) => d.metadata?.name === o.metadata.name);
+    if (!found) {
+      throw new UserError(`istioctl kube-inject returned no Deployment ${o.metadata.name}; nothing was applied`);
+    }
+    // kube-inject may drop the namespace; the apply needs it.
+    return { ...found, metadata: { ...found.metadata, namespace: o.metadata.namespace } };
+  });
+}
+
+/** How many containers kube-inject added across the Deployments (0: it changed nothing). */
+export function addedContainers(before: readonly KubeObject[], after: readonly KubeObject[]): number {
+  const count = (objs: readonly KubeObject[]): number =>
+    objs.filter(isDeployment).reduce((n, d) => {
+      const pod = (d as unknown as { spec?: { template?: { spec?: { containers?: unknown[]; initContainers?: unknown[] } } } }).spec?.template?.spec;
+      return n + (pod?.containers?.length ?? 0) + (pod?.initContainers?.length ?? 0);
+    }, 0);
+  return count(after) - count(before);
+}
