@@ -178,3 +178,56 @@ function escapeRegExp(text) {
 function cssString(text) {
   return text.replace(/["\\]/g, '\\$&');
 }
+
+/**
+ * The quick input once it shows `title`. Prompts that follow each other reuse
+ * one widget, so waiting for the widget alone can return the previous prompt.
+ */
+export async function quickInputTitled(page, title) {
+  const widget = page.locator('.quick-input-widget').filter({ has: page.locator('.quick-input-title', { hasText: title }) });
+  const input = widget.locator('input.input');
+  await input.waitFor();
+  return { widget, input, value: await input.inputValue() };
+}
+
+/** The modal dialog whose message matches `message` (string: part of it; RegExp), once it is shown. */
+export async function modalDialog(page, message) {
+  const dialog = page.locator('.monaco-dialog-box').filter({ has: page.locator('.dialog-message-text', { hasText: message }) });
+  await dialog.waitFor();
+  return dialog;
+}
+
+/** Presses a button of a modal dialog by its label and waits until the dialog is gone. */
+export async function chooseDialogButton(dialog, label) {
+  const button = dialog.locator('.dialog-buttons .monaco-button', { hasText: new RegExp(`^${escapeRegExp(label)}$`) });
+  await button.click();
+  await dialog.waitFor({ state: 'hidden' });
+}
+
+/** The welcome content a tree view shows while it has no rows. */
+export function welcomeContent(view) {
+  return view.locator('.welcome-view-content');
+}
+
+/**
+ * Waits for a notification matching `text` in the notification center (opened
+ * from the status bar, closed again after) and returns its message. The center
+ * lists every notification; the headless workbench here does not always show
+ * a toast for one.
+ */
+export async function notificationMessage(page, text) {
+  const bell = page.locator('.part.statusbar [id="status.notifications"]');
+  const center = page.locator('.notifications-center');
+  const toggle = async (visible) => {
+    if ((await center.and(page.locator('.visible')).count()) !== (visible ? 1 : 0)) {
+      await bell.click();
+    }
+    await center.and(page.locator('.visible')).waitFor({ state: visible ? 'visible' : 'hidden' });
+  };
+  await toggle(true);
+  const message = center.locator('.notification-list-item-message', { hasText: text }).first();
+  await message.waitFor();
+  const shown = (await message.textContent()) ?? '';
+  await toggle(false);
+  return shown;
+}
