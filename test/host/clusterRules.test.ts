@@ -4,8 +4,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { clientNode } from '../../src/kube/clientNode';
-import { loadKubeconfig } from '../../src/kube/kubeconfig';
-import { activateExtension, diagnosticCode, diagnosticsWhen } from './hostHelpers';
+import { activateExtension, adminKubeConfig, diagnosticCode, diagnosticsWhen } from './hostHelpers';
 
 const namespace = `rules-${Date.now().toString(36)}`;
 
@@ -37,7 +36,7 @@ spec:
 
 async function kubeApis() {
   const k8s = await clientNode();
-  const { config } = await loadKubeconfig({ env: process.env, homeDir: '/nonexistent' });
+  const config = await adminKubeConfig();
   return { core: config.makeApiClient(k8s.CoreV1Api), apps: config.makeApiClient(k8s.AppsV1Api) };
 }
 

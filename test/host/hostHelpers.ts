@@ -1,10 +1,13 @@
 // Shared helpers of the extension-host suites: the extension's API, settings, and seeding the
 // real Fn server through its REST API.
 import * as assert from 'node:assert/strict';
+import type { KubeConfig } from '@kubernetes/client-node' with { 'resolution-mode': 'import' };
 import * as vscode from 'vscode';
 import { httpRequest } from '../../src/common/http';
 import type { FnMeshApi } from '../../src/extension';
 import type { FnTreeNode } from '../../src/explorer/functionsTree';
+import { clientNode } from '../../src/kube/clientNode';
+import { loadKubeconfig } from '../../src/kube/kubeconfig';
 
 export const extensionId = 'fn-mesh.fn-mesh';
 
@@ -72,4 +75,26 @@ export async function diagnosticsWhen(uri: vscode.Uri, accept: (codes: string[])
     }
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** The admin kubeconfig the launcher's environment points at (KUBECONFIG). */
+export async function adminKubeConfig(): Promise<KubeConfig> {
+  return (await loadKubeconfig({ env: process.env, homeDir: '/nonexistent' })).config;
+}
+
+/**
+ * A fresh namespace for a routing suite: created in the real API server, selected in the
+ * extension, with the Fn server configured. The returned function undoes it all.
+ */
+export async function useRoutingNamespace(api: FnMeshApi, namespace: string): Promise<() => Promise<void>> {
+  const k8s = await clientNode();
+  const core = (await adminKubeConfig()).makeApiClient(k8s.CoreV1Api);
+  await core.createNamespace({ body: { metadata: { name: namespace } } });
+  await setSetting('fn.apiUrl', fnServerUrl());
+  await vscode.commands.executeCommand('fnMesh.kube.selectNamespace', namespace);
+  api.routing.start();
+  return async () => {
+    await setSetting('fn.apiUrl', undefined);
+    await core.deleteNamespace({ name: namespace }).catch(() => undefined);
+  };
 }

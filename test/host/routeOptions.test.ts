@@ -9,10 +9,8 @@ import type { ApplyOutcome } from '../../src/kube/resources/applyObjects';
 import { connectKubeResources, type KubeResources } from '../../src/kube/resources/kubeResources';
 import type { RoutedAppView } from '../../src/kube/resources/routingView';
 import type { LiveObject } from '../../src/kube/resources/types';
-import { loadKubeconfig } from '../../src/kube/kubeconfig';
-import { clientNode } from '../../src/kube/clientNode';
 import type { RouteOptionsPlan } from '../../src/routing/routeOptionsPlan';
-import { activateExtension, fnServerUrl, labels, rootsWhen, setSetting } from './hostHelpers';
+import { activateExtension, adminKubeConfig, labels, rootsWhen, useRoutingNamespace } from './hostHelpers';
 
 const namespace = `ropts-${Date.now().toString(36)}`;
 
@@ -54,22 +52,16 @@ suite('Route options', () => {
     return outcome;
   };
 
+  let cleanUp: (() => Promise<void>) | undefined;
+
   suiteSetup(async () => {
     api = await activateExtension();
-    const k8s = await clientNode();
-    const { config } = await loadKubeconfig({ env: process.env, homeDir: '/nonexistent' });
-    await config.makeApiClient(k8s.CoreV1Api).createNamespace({ body: { metadata: { name: namespace } } });
-    cluster = await connectKubeResources(config);
-    await setSetting('fn.apiUrl', fnServerUrl());
-    await vscode.commands.executeCommand('fnMesh.kube.selectNamespace', namespace);
-    api.routing.start();
+    cluster = await connectKubeResources(await adminKubeConfig());
+    cleanUp = await useRoutingNamespace(api, namespace);
   });
 
   suiteTeardown(async () => {
-    await setSetting('fn.apiUrl', undefined);
-    const k8s = await clientNode();
-    const { config } = await loadKubeconfig({ env: process.env, homeDir: '/nonexistent' });
-    await config.makeApiClient(k8s.CoreV1Api).deleteNamespace({ name: namespace }).catch(() => undefined);
+    await cleanUp?.();
   });
 
   test('Route Traffic labels an unlabelled namespace for sidecar injection when asked', async () => {

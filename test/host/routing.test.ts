@@ -8,9 +8,7 @@ import type { ApplyOutcome } from '../../src/kube/resources/applyObjects';
 import { connectKubeResources } from '../../src/kube/resources/kubeResources';
 import type { RoutedAppView } from '../../src/kube/resources/routingView';
 import type { WeightsChange } from '../../src/kube/resources/weightsUpdate';
-import { loadKubeconfig } from '../../src/kube/kubeconfig';
-import { clientNode } from '../../src/kube/clientNode';
-import { activateExtension, fnServerUrl, labels, rootsWhen, setSetting } from './hostHelpers';
+import { activateExtension, adminKubeConfig, labels, rootsWhen, useRoutingNamespace } from './hostHelpers';
 
 const namespace = `route-${Date.now().toString(36)}`;
 
@@ -31,21 +29,15 @@ const weightsOf = (app: RoutedAppView | undefined): string => (app ? app.version
 suite('Route traffic', () => {
   let api: FnMeshApi;
 
+  let cleanUp: (() => Promise<void>) | undefined;
+
   suiteSetup(async () => {
     api = await activateExtension();
-    const k8s = await clientNode();
-    const { config } = await loadKubeconfig({ env: process.env, homeDir: '/nonexistent' });
-    await config.makeApiClient(k8s.CoreV1Api).createNamespace({ body: { metadata: { name: namespace } } });
-    await setSetting('fn.apiUrl', fnServerUrl());
-    await vscode.commands.executeCommand('fnMesh.kube.selectNamespace', namespace);
-    api.routing.start();
+    cleanUp = await useRoutingNamespace(api, namespace);
   });
 
   suiteTeardown(async () => {
-    await setSetting('fn.apiUrl', undefined);
-    const k8s = await clientNode();
-    const { config } = await loadKubeconfig({ env: process.env, homeDir: '/nonexistent' });
-    await config.makeApiClient(k8s.CoreV1Api).deleteNamespace({ name: namespace }).catch(() => undefined);
+    await cleanUp?.();
   });
 
   test('routes hello-app 90/10 between v1 and v2, and the view shows it', async () => {
@@ -80,8 +72,7 @@ suite('Route traffic', () => {
   });
 
   test('a weight change by another client appears without a refresh, and adjust + undo work', async () => {
-    const { config } = await loadKubeconfig({ env: process.env, homeDir: '/nonexistent' });
-    const other = await connectKubeResources(config);
+    const other = await connectKubeResources(await adminKubeConfig());
     await other.updateWeights(namespace, 'hello-app', new Map([['v1', 30], ['v2', 70]]));
     const seen = await appViewWhen(api, (a) => weightsOf(a) === 'v1=30,v2=70');
     assert.equal(weightsOf(seen), 'v1=30,v2=70');

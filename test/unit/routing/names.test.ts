@@ -9,7 +9,7 @@ import {
   toKubeName,
   versionObjectName,
 } from '../../../src/routing/names';
-import { seededRandom } from './seededRandom';
+import { seededRandom } from '../../helpers/seededRandom';
 
 const fnAlphabet = 'abcXYZ019_-';
 

@@ -12,7 +12,7 @@ import {
   type Weights,
   type WeightsProblemCode,
 } from '../../../src/routing/weights';
-import { seededRandom } from './seededRandom';
+import { seededRandom } from '../../helpers/seededRandom';
 
 const versions = ['v1', 'v2', 'v3'];
 

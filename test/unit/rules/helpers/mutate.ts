@@ -1,17 +1,7 @@
 // Deterministic mutations of YAML texts for the fuzz test and bench/rules/fuzz.mjs: small edits
 // that break structure the way typing, pasting and bad merges do, plus hostile tokens.
 
-/** A small seeded PRNG (mulberry32): the same seed gives the same documents. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from '../../../helpers/seededRandom';
 
 const tokens = [
   ': ', '- ', '[', ']', '{', '}', '\t', '&a ', '*a', '<<: *a\n', '"', "'", '# ', '\n', '---\n', '...\n', '? ', '|\n', '>-\n',
