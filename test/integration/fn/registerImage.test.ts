@@ -57,12 +57,8 @@ describe('Register image against the real Fn server (API v2)', function () {
 
 describe('Register image against the 2018 API (v1) stand-in', function () {
   this.timeout(30_000);
-  it('refuses clearly: writes go through API v2 only', async function () {
-    const v1 = process.env.FN_MESH_TEST_FN_V1_URL;
-    if (!v1) {
-      this.skip();
-    }
-    const client = new FnHttpClient(v1);
+  it('refuses clearly: writes go through API v2 only', async () => {
+    const client = new FnHttpClient(requiredEnv('FN_MESH_TEST_FN_V1_URL'));
     await assert.rejects(registerImage(client, { name: 'hello-app', annotations: {} }, { name: 'hello', image: 'fnmesh/hello:v1' }), /2018 Fn API \(v1\).*API v2/);
   });
 });
