@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { FnMeshApi } from '../../src/extension';
-import { activateExtension, labels, rootsWhen, setSetting } from './hostHelpers';
+import { activateExtension, fnAppNode, labels, rootsWhen, setSetting } from './hostHelpers';
 
 suite('Fn discovered in the cluster', () => {
   let api: FnMeshApi;
@@ -29,9 +29,7 @@ suite('Fn discovered in the cluster', () => {
   });
 
   test('invoking v1 goes through the runner-lb port-forward and the real FDK', async () => {
-    const roots = await rootsWhen(api, (nodes) => labels(nodes).includes('hello-app'), 30_000);
-    const app = roots.find((n) => n.kind === 'app' && n.app.name === 'hello-app');
-    assert.ok(app);
+    const app = await fnAppNode(api, 'hello-app', 30_000);
     const v1 = (await api.functionsTree.getChildren(app)).find((n) => n.kind === 'function' && n.fn.name === 'v1');
     assert.ok(v1 && v1.kind === 'function');
     assert.match(v1.invokeUrl ?? '', /^http:\/\/127\.0\.0\.1:\d+\/t\/hello-app\/v1$/);

@@ -5,7 +5,8 @@ import type { KubeConfig } from '@kubernetes/client-node' with { 'resolution-mod
 import * as vscode from 'vscode';
 import { httpRequest } from '../../src/common/http';
 import type { FnMeshApi } from '../../src/extension';
-import type { FnTreeNode } from '../../src/explorer/functionsTree';
+import type { AppNode, FnTreeNode } from '../../src/explorer/functionsTree';
+import type { RoutedAppView } from '../../src/kube/resources/routingView';
 import { clientNode } from '../../src/kube/clientNode';
 import { loadKubeconfig } from '../../src/kube/kubeconfig';
 
@@ -97,4 +98,28 @@ export async function useRoutingNamespace(api: FnMeshApi, namespace: string): Pr
     await setSetting('fn.apiUrl', undefined);
     await core.deleteNamespace({ name: namespace }).catch(() => undefined);
   };
+}
+
+/** The Functions view's node of Fn app `name`, once the view lists it. */
+export async function fnAppNode(api: FnMeshApi, name: string, timeoutMs = 10_000): Promise<AppNode> {
+  const roots = await rootsWhen(api, (nodes) => labels(nodes).includes(name), timeoutMs);
+  const app = roots.find((n): n is AppNode => n.kind === 'app' && n.app.name === name);
+  assert.ok(app, `app ${name} not listed; root items: ${labels(roots).join(', ')}`);
+  return app;
+}
+
+/**
+ * hello-app as the Traffic Routing view sees it, once `accept` holds (or when time runs out; then
+ * whatever the view shows, possibly nothing).
+ */
+export async function routedAppWhen(api: FnMeshApi, accept: (app: RoutedAppView) => boolean, timeoutMs = 20_000): Promise<RoutedAppView | undefined> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const snap = api.routing.snapshot;
+    const app = snap.kind === 'ready' ? snap.apps.find((a) => a.appName === 'hello-app') : undefined;
+    if ((app && accept(app)) || Date.now() > until) {
+      return app;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }

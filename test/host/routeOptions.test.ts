@@ -10,7 +10,7 @@ import { connectKubeResources, type KubeResources } from '../../src/kube/resourc
 import type { RoutedAppView } from '../../src/kube/resources/routingView';
 import type { LiveObject } from '../../src/kube/resources/types';
 import type { RouteOptionsPlan } from '../../src/routing/routeOptionsPlan';
-import { activateExtension, adminKubeConfig, labels, rootsWhen, useRoutingNamespace } from './hostHelpers';
+import { activateExtension, adminKubeConfig, fnAppNode, routedAppWhen, useRoutingNamespace } from './hostHelpers';
 
 const namespace = `ropts-${Date.now().toString(36)}`;
 
@@ -22,16 +22,9 @@ interface Rule {
 }
 
 async function appView(api: FnMeshApi, accept: (app: RoutedAppView) => boolean = () => true, timeoutMs = 20_000): Promise<RoutedAppView> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const snap = api.routing.snapshot;
-    const app = snap.kind === 'ready' ? snap.apps.find((a) => a.appName === 'hello-app') : undefined;
-    if (app && accept(app)) {
-      return app;
-    }
-    assert.ok(Date.now() < until, `hello-app not shown as expected in ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  const app = await routedAppWhen(api, accept, timeoutMs);
+  assert.ok(app && accept(app), `hello-app not shown as expected in ${timeoutMs} ms`);
+  return app;
 }
 
 suite('Route options', () => {
@@ -66,9 +59,7 @@ suite('Route options', () => {
 
   test('Route Traffic labels an unlabelled namespace for sidecar injection when asked', async () => {
     assert.equal((await cluster.namespaceInjection(namespace)).mode, 'none');
-    const roots = await rootsWhen(api, (nodes) => labels(nodes).includes('hello-app'));
-    const app = roots.find((n) => n.kind === 'app' && n.app.name === 'hello-app');
-    assert.ok(app, `apps: ${labels(roots).join(', ')}`);
+    const app = await fnAppNode(api, 'hello-app');
     const outcome = await vscode.commands.executeCommand<ApplyOutcome>('fnMesh.routing.routeTraffic', app, {
       functions: ['v1', 'v2'],
       weights: 'v1=90,v2=10',

@@ -8,21 +8,10 @@ import type { ApplyOutcome } from '../../src/kube/resources/applyObjects';
 import { connectKubeResources } from '../../src/kube/resources/kubeResources';
 import type { RoutedAppView } from '../../src/kube/resources/routingView';
 import type { WeightsChange } from '../../src/kube/resources/weightsUpdate';
-import { activateExtension, adminKubeConfig, labels, rootsWhen, useRoutingNamespace } from './hostHelpers';
+import { activateExtension, adminKubeConfig, fnAppNode, routedAppWhen, useRoutingNamespace } from './hostHelpers';
 
 const namespace = `route-${Date.now().toString(36)}`;
 
-async function appViewWhen(api: FnMeshApi, accept: (app: RoutedAppView) => boolean, timeoutMs = 20_000): Promise<RoutedAppView | undefined> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const snap = api.routing.snapshot;
-    const app = snap.kind === 'ready' ? snap.apps.find((a) => a.appName === 'hello-app') : undefined;
-    if ((app && accept(app)) || Date.now() > until) {
-      return app;
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 const weightsOf = (app: RoutedAppView | undefined): string => (app ? app.versions.map((v) => `${v.version}=${v.weight}`).join(',') : 'none');
 
@@ -41,9 +30,7 @@ suite('Route traffic', () => {
   });
 
   test('routes hello-app 90/10 between v1 and v2, and the view shows it', async () => {
-    const roots = await rootsWhen(api, (nodes) => labels(nodes).includes('hello-app'));
-    const app = roots.find((n) => n.kind === 'app' && n.app.name === 'hello-app');
-    assert.ok(app, `apps: ${labels(roots).join(', ')}`);
+    const app = await fnAppNode(api, 'hello-app');
     const outcome = await vscode.commands.executeCommand<ApplyOutcome>('fnMesh.routing.routeTraffic', app, {
       functions: ['v1', 'v2'],
       weights: 'v1=90,v2=10',
@@ -63,7 +50,7 @@ suite('Route traffic', () => {
         'VirtualService/hello-app:created',
       ],
     );
-    const view = await appViewWhen(api, (a) => weightsOf(a) === 'v1=90,v2=10' && a.versions.every((v) => v.readyReplicas === 1));
+    const view = await routedAppWhen(api, (a) => weightsOf(a) === 'v1=90,v2=10' && a.versions.every((v) => v.readyReplicas === 1));
     assert.equal(weightsOf(view), 'v1=90,v2=10');
     assert.deepEqual(view?.versions.map((v) => [v.fnName, v.readyReplicas, v.desiredReplicas]), [
       ['v1', 1, 1],
@@ -74,37 +61,37 @@ suite('Route traffic', () => {
   test('a weight change by another client appears without a refresh, and adjust + undo work', async () => {
     const other = await connectKubeResources(await adminKubeConfig());
     await other.updateWeights(namespace, 'hello-app', new Map([['v1', 30], ['v2', 70]]));
-    const seen = await appViewWhen(api, (a) => weightsOf(a) === 'v1=30,v2=70');
+    const seen = await routedAppWhen(api, (a) => weightsOf(a) === 'v1=30,v2=70');
     assert.equal(weightsOf(seen), 'v1=30,v2=70');
 
     const node = { kind: 'routedApp', id: 'x', view: seen };
     const change = await vscode.commands.executeCommand<WeightsChange>('fnMesh.routing.adjustWeights', node, 'v1=0,v2=100');
     assert.equal(change?.unchanged, false);
-    assert.equal(weightsOf(await appViewWhen(api, (a) => weightsOf(a) === 'v1=0,v2=100')), 'v1=0,v2=100');
+    assert.equal(weightsOf(await routedAppWhen(api, (a) => weightsOf(a) === 'v1=0,v2=100')), 'v1=0,v2=100');
     await vscode.commands.executeCommand('fnMesh.routing.undoWeights');
-    assert.equal(weightsOf(await appViewWhen(api, (a) => weightsOf(a) === 'v1=30,v2=70')), 'v1=30,v2=70');
+    assert.equal(weightsOf(await routedAppWhen(api, (a) => weightsOf(a) === 'v1=30,v2=70')), 'v1=30,v2=70');
   });
 
   test('weights are refused before anything is sent, and a stale view is refused too', async () => {
-    const view = await appViewWhen(api, () => true);
+    const view = await routedAppWhen(api, () => true);
     assert.ok(view);
     const stale = { kind: 'routedApp', id: 'x', view: { ...view, versions: view.versions.map((v) => ({ ...v, weight: 50 })) } };
     // A negative weight: registerCommand shows the error and returns undefined; nothing changed.
     assert.equal(await vscode.commands.executeCommand('fnMesh.routing.adjustWeights', stale, 'v1=-5,v2=10'), undefined);
     // The view said 50/50 but the cluster has 30/70: the guarded update refuses.
     assert.equal(await vscode.commands.executeCommand('fnMesh.routing.adjustWeights', stale, 'v1=60,v2=40'), undefined);
-    assert.equal(weightsOf(await appViewWhen(api, () => true)), 'v1=30,v2=70');
+    assert.equal(weightsOf(await routedAppWhen(api, () => true)), 'v1=30,v2=70');
   });
 
   test('remove deletes what Fn Mesh created and the view empties', async () => {
-    const view = await appViewWhen(api, () => true);
+    const view = await routedAppWhen(api, () => true);
     const outcome = await vscode.commands.executeCommand<{ ok: boolean; deleted: unknown[] }>('fnMesh.routing.remove', { kind: 'routedApp', id: 'x', view }, true);
     assert.ok(outcome?.ok);
     assert.equal(outcome.deleted.length, 7);
     const until = Date.now() + 20_000;
-    while (Date.now() < until && (await appViewWhen(api, () => true, 0)) !== undefined) {
+    while (Date.now() < until && (await routedAppWhen(api, () => true, 0)) !== undefined) {
       await new Promise((r) => setTimeout(r, 200));
     }
-    assert.equal(await appViewWhen(api, () => true, 0), undefined);
+    assert.equal(await routedAppWhen(api, () => true, 0), undefined);
   });
 });
