@@ -3,9 +3,9 @@
 import * as vscode from 'vscode';
 import { commandIds } from './common/commandIds';
 import { registerCommand } from './common/vscode/commands';
-import type { FunctionsTreeProvider } from './explorer/ui/functionsTreeProvider';
-import { createFunctionsView } from './explorer/ui/functionsView';
-import { createDeployFeature } from './fn/ui/deployFeature';
+import type { FunctionsTreeProvider } from './fn/ui/functionsTreeProvider';
+import { createFunctionsView } from './fn/ui/functionsView';
+import { createDeployFeature } from './deploy/ui/deployFeature';
 import { registerFnCommands } from './fn/ui/fnCommands';
 import { FnConnectionService } from './fn/ui/fnConnectionService';
 import { registerKubeCommands } from './kube/ui/kubeCommands';

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { loadAll } from 'js-yaml';
 import { UserError } from '../common/errors';
 import type { KubeObject } from './manifests/kubeObject';
-import { toYaml } from './yaml';
+import { toYaml } from '../kube/objects/yaml';
 
 /** The executable `name` on `PATH`, like a shell finds it; undefined when there is none. */
 export function findOnPath(name: string, env: NodeJS.ProcessEnv = process.env): string | undefined {

@@ -4,7 +4,7 @@
 // VirtualService and/or DestinationRule to apply, guarded by the resourceVersion read.
 // Pure: no `vscode`.
 import { UserError } from '../common/errors';
-import type { LiveObject } from '../kube/resources/types';
+import type { LiveObject } from '../kube/objects/types';
 import { destinationRule, virtualService } from './manifests/istioManifests';
 import type { SpecObject } from './manifests/kubeObject';
 import {

@@ -4,8 +4,8 @@
 // rather than dropped on the next write. Pure: no `vscode`.
 import { UserError } from '../common/errors';
 import type { FnApiVersion } from '../fn/model';
-import { readWeightedRoute } from '../kube/resources/routeWeights';
-import { describeRef, refOf, type LiveObject } from '../kube/resources/types';
+import { readWeightedRoute } from './cluster/routeWeights';
+import { describeRef, refOf, type LiveObject } from '../kube/objects/types';
 import type { IstioApiVersion } from './manifests/istioManifests';
 import { annotations, partOfLabel } from './manifests/kubeObject';
 import { weightedRouteName, type HeaderPin, type OutlierDetectionOptions, type RouteOptions } from './manifests/routeOptions';

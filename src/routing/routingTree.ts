@@ -1,6 +1,6 @@
 // The Traffic Routing view as plain data: routed apps → versions with weight, the function each
 // forwards to, proxy readiness and sidecar state. Pure: no `vscode`.
-import type { RoutedAppView, VersionView } from '../kube/resources/routingView';
+import type { RoutedAppView, VersionView } from './cluster/routingView';
 
 export type RoutingNode = RoutedAppNode | VersionNode | RoutingMessageNode;
 

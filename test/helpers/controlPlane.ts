@@ -4,8 +4,8 @@
 import * as os from 'node:os';
 import type { KubeConfig } from '@kubernetes/client-node' with { 'resolution-mode': 'import' };
 import { loadKubeconfig } from '../../src/kube/kubeconfig';
-import type { KubeClient } from '../../src/kube/resources/kubeClient';
-import { createKubeClient } from '../../src/kube/resources/objectApiClient';
+import type { KubeClient } from '../../src/kube/objects/kubeClient';
+import { createKubeClient } from '../../src/kube/objects/objectApiClient';
 
 const howToStart = 'start the control plane and export its environment: scripts/controlplane.sh start && eval "$(scripts/controlplane.sh env)" (scripts/test-all.sh does both)';
 

@@ -7,9 +7,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { FnMeshApi } from '../../src/extension';
-import type { RegisterResult } from '../../src/fn/deploy/registerImage';
-import type { NewVersionResult } from '../../src/fn/ui/deployCommands';
-import type { DeployRun } from '../../src/fn/ui/deployTask';
+import type { RegisterResult } from '../../src/deploy/registerImage';
+import type { NewVersionResult } from '../../src/deploy/ui/deployCommands';
+import type { DeployRun } from '../../src/deploy/ui/deployTask';
 import { activateExtension, extensionId, fnDelete, fnPost, fnServerUrl, labels, rootsWhen, setSetting } from './hostHelpers';
 
 interface Recorded {

@@ -4,7 +4,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as vscode from 'vscode';
 import type { FnMeshApi } from '../../src/extension';
-import type { FunctionNode } from '../../src/explorer/functionsTree';
+import type { FunctionNode } from '../../src/fn/tree/functionsTree';
 import { activateExtension, fnDelete, fnPost, fnServerUrl, labels, rootsWhen, setSetting } from './hostHelpers';
 
 suite('Functions view', () => {

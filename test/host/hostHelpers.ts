@@ -5,8 +5,8 @@ import type { KubeConfig } from '@kubernetes/client-node' with { 'resolution-mod
 import * as vscode from 'vscode';
 import { httpRequest } from '../../src/common/http';
 import type { FnMeshApi } from '../../src/extension';
-import type { AppNode, FnTreeNode } from '../../src/explorer/functionsTree';
-import type { RoutedAppView } from '../../src/kube/resources/routingView';
+import type { AppNode, FnTreeNode } from '../../src/fn/tree/functionsTree';
+import type { RoutedAppView } from '../../src/routing/cluster/routingView';
 import { clientNode } from '../../src/kube/clientNode';
 import { loadKubeconfig } from '../../src/kube/kubeconfig';
 

@@ -5,10 +5,10 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { FnMeshApi } from '../../src/extension';
-import type { ApplyOutcome } from '../../src/kube/resources/applyObjects';
-import { connectKubeResources, type KubeResources } from '../../src/kube/resources/kubeResources';
-import type { RoutedAppView } from '../../src/kube/resources/routingView';
-import type { LiveObject } from '../../src/kube/resources/types';
+import type { ApplyOutcome } from '../../src/kube/objects/applyObjects';
+import { connectKubeResources, type KubeResources } from '../../src/routing/cluster/kubeResources';
+import type { RoutedAppView } from '../../src/routing/cluster/routingView';
+import type { LiveObject } from '../../src/kube/objects/types';
 import type { RouteOptionsPlan } from '../../src/routing/routeOptionsPlan';
 import { activateExtension, adminKubeConfig, fnAppNode, routedAppWhen, useRoutingNamespace } from './hostHelpers';
 

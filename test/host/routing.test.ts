@@ -4,10 +4,10 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { FnMeshApi } from '../../src/extension';
-import type { ApplyOutcome } from '../../src/kube/resources/applyObjects';
-import { connectKubeResources } from '../../src/kube/resources/kubeResources';
-import type { RoutedAppView } from '../../src/kube/resources/routingView';
-import type { WeightsChange } from '../../src/kube/resources/weightsUpdate';
+import type { ApplyOutcome } from '../../src/kube/objects/applyObjects';
+import { connectKubeResources } from '../../src/routing/cluster/kubeResources';
+import type { RoutedAppView } from '../../src/routing/cluster/routingView';
+import type { WeightsChange } from '../../src/routing/cluster/weightsUpdate';
 import { activateExtension, adminKubeConfig, fnAppNode, routedAppWhen, useRoutingNamespace } from './hostHelpers';
 
 const namespace = `route-${Date.now().toString(36)}`;

@@ -2,8 +2,8 @@
 // found in the cluster) the Kubernetes connection change.
 import * as os from 'node:os';
 import * as vscode from 'vscode';
-import { readSettings } from '../../common/vscode/settings';
-import { connectFnInCluster } from '../../kube/fnInCluster';
+import { readSettings } from './fnSettings';
+import { connectFnInCluster } from '../cluster/fnInCluster';
 import type { KubeConnectionService } from '../../kube/ui/kubeConnectionService';
 import { connectFn, describeConnection, type DiscoveredFn, type FnConnectionState } from '../connection';
 

@@ -3,13 +3,13 @@
 // Retry and Roll back.
 import * as vscode from 'vscode';
 import { UserError } from '../../common/errors';
-import type { AppNode, FunctionNode } from '../../explorer/functionsTree';
+import type { AppNode, FunctionNode } from '../../fn/tree/functionsTree';
 import type { FnConnectionState } from '../../fn/connection';
 import type { FnFunction } from '../../fn/model';
-import type { ApplyOutcome } from '../../kube/resources/applyObjects';
+import type { ApplyOutcome } from '../../kube/objects/applyObjects';
 import { planRoute, versionNames, type RoutePlan } from '../routePlan';
 import { evenSplit, formatWeights, parseWeights } from '../weights';
-import { toYaml } from '../yaml';
+import { toYaml } from '../../kube/objects/yaml';
 import type { RoutingService, RoutingTarget } from './routingService';
 import { ensureInjection, type InjectionChoice } from './sidecarInjection';
 import type { YamlDocuments } from './yamlDocuments';

@@ -3,10 +3,10 @@
 // the last weight change, for Undo.
 import * as vscode from 'vscode';
 import { UserError, describeError } from '../../common/errors';
-import { connectKubeResources, type KubeResources } from '../../kube/resources/kubeResources';
-import type { RoutedAppView } from '../../kube/resources/routingView';
-import type { Disposable } from '../../kube/resources/types';
-import type { WeightsChange } from '../../kube/resources/weightsUpdate';
+import { connectKubeResources, type KubeResources } from '../cluster/kubeResources';
+import type { RoutedAppView } from '../cluster/routingView';
+import type { Disposable } from '../../kube/objects/types';
+import type { WeightsChange } from '../cluster/weightsUpdate';
 import type { KubeConnectionService } from '../../kube/ui/kubeConnectionService';
 
 export interface RoutingTarget {

@@ -4,7 +4,7 @@
 // to inject the Deployments with `istioctl kube-inject`.
 import * as vscode from 'vscode';
 import { UserError } from '../../common/errors';
-import { injectionLabel } from '../../kube/resources/sidecar';
+import { injectionLabel } from '../cluster/sidecar';
 import { addedContainers, deploymentsYaml, findOnPath, runKubeInject, withInjectedDeployments } from '../kubeInject';
 import { sidecarInjectLabel } from '../manifests/kubeObject';
 import type { RoutePlan } from '../routePlan';

@@ -5,9 +5,9 @@
 import * as vscode from 'vscode';
 import { describeError } from '../../common/errors';
 import type { KubeState } from '../../kube/connection';
-import { watchClusterFacts } from '../../kube/resources/clusterFacts';
-import { createKubeClient } from '../../kube/resources/objectApiClient';
-import type { Disposable } from '../../kube/resources/types';
+import { watchClusterFacts } from '../cluster/clusterFactsWatch';
+import { createKubeClient } from '../../kube/objects/objectApiClient';
+import type { Disposable } from '../../kube/objects/types';
 import type { KubeConnectionService } from '../../kube/ui/kubeConnectionService';
 import type { RuleDiagnostics } from './ruleDiagnostics';
 

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { commandIds } from '../../common/commandIds';
 import { UserError } from '../../common/errors';
 import { registerCommand } from '../../common/vscode/commands';
-import type { ObjectToWrite } from '../../kube/resources/types';
+import type { ObjectToWrite } from '../../kube/objects/types';
 import type { RoutingService } from '../../routing/ui/routingService';
 import type { YamlDocuments } from '../../routing/ui/yamlDocuments';
 import { migrateText } from '../migrate';

@@ -1,7 +1,7 @@
 // The Fn client and the tree model against the real Fn server (API v2) and the 2018 API stand-in,
 // both started by scripts/test-all.sh. Each test creates the data it reads.
 import * as assert from 'node:assert/strict';
-import { loadAppNodes, loadFunctionNodes } from '../../../src/explorer/functionsTree';
+import { loadAppNodes, loadFunctionNodes } from '../../../src/fn/tree/functionsTree';
 import { FnHttpClient } from '../../../src/fn/fnClient';
 import { callJson, requiredEnv } from '../../helpers/integrationEnv';
 

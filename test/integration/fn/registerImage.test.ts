@@ -1,7 +1,7 @@
 // Register image against the real Fn server (API v2) and the 2018 API stand-in, both started by
 // scripts/test-all.sh: create with a trigger, update the image in place, clear refusals.
 import * as assert from 'node:assert/strict';
-import { registerImage } from '../../../src/fn/deploy/registerImage';
+import { registerImage } from '../../../src/deploy/registerImage';
 import { FnHttpClient } from '../../../src/fn/fnClient';
 import type { FnApp } from '../../../src/fn/model';
 import { callJson, requiredEnv } from '../../helpers/integrationEnv';

@@ -1,7 +1,7 @@
 // Server-side apply of a routed app against the real kube-apiserver with the Istio and Gateway
 // API CRDs: discovery, dry-run, apply order and field manager, idempotence, diff, server refusals.
 import * as assert from 'node:assert/strict';
-import { createKubeResources } from '../../../src/kube/resources/kubeResources';
+import { createKubeResources } from '../../../src/routing/cluster/kubeResources';
 import { helloObjects, ref, weightsOfVs, wrapClient } from './kubeFixtures';
 import { useTestNamespace } from '../../helpers/controlPlane';
 

@@ -5,8 +5,8 @@ import type { ManifestOptions } from '../../../src/routing/manifests/appManifest
 import { generateManifests } from '../../../src/routing/manifests/appManifests';
 import type { KubeObject } from '../../../src/routing/manifests/kubeObject';
 import { withWeights } from '../../../src/routing/model';
-import type { ApplyOptions, KubeClient } from '../../../src/kube/resources/kubeClient';
-import type { LiveObject, ObjectRef, ObjectToWrite } from '../../../src/kube/resources/types';
+import type { ApplyOptions, KubeClient } from '../../../src/kube/objects/kubeClient';
+import type { LiveObject, ObjectRef, ObjectToWrite } from '../../../src/kube/objects/types';
 import { helloApp } from '../../fixtures/routing/helloApp';
 
 /** hello-app (v1 → function v1, v2 → function v2) in `namespace`, 90/10 unless `weights` say otherwise. */

@@ -3,10 +3,10 @@
 // rollback), and a watch that recovers once access is granted.
 import * as assert from 'node:assert/strict';
 import { describeError } from '../../../src/common/errors';
-import { createKubeResources } from '../../../src/kube/resources/kubeResources';
-import type { KubeClient } from '../../../src/kube/resources/kubeClient';
-import { createKubeClient } from '../../../src/kube/resources/objectApiClient';
-import type { LiveObject } from '../../../src/kube/resources/types';
+import { createKubeResources } from '../../../src/routing/cluster/kubeResources';
+import type { KubeClient } from '../../../src/kube/objects/kubeClient';
+import { createKubeClient } from '../../../src/kube/objects/objectApiClient';
+import type { LiveObject } from '../../../src/kube/objects/types';
 import { eventually, grantLimitedUser, limitedKubeconfig, useTestNamespace, type PolicyRule } from '../../helpers/controlPlane';
 import { helloObjects, ref, wrapClient } from './kubeFixtures';
 

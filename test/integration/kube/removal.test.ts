@@ -1,8 +1,8 @@
 // Remove routing against the real kube-apiserver: exactly the objects Fn Mesh made for the app,
 // listed for the confirmation, deleted routes first; look-alikes survive.
 import * as assert from 'node:assert/strict';
-import { createKubeResources } from '../../../src/kube/resources/kubeResources';
-import { describeRef } from '../../../src/kube/resources/types';
+import { createKubeResources } from '../../../src/routing/cluster/kubeResources';
+import { describeRef } from '../../../src/kube/objects/types';
 import { generateManifests } from '../../../src/routing/manifests/appManifests';
 import { useTestNamespace } from '../../helpers/controlPlane';
 import { helloApp } from '../../fixtures/routing/helloApp';

@@ -2,10 +2,10 @@
 // against the real kube-apiserver. "Another tool" is a second client with field manager
 // `other-tool`; it acts between Fn Mesh's dry-run and its real apply through a client wrapper.
 import * as assert from 'node:assert/strict';
-import type { ApplyOutcome } from '../../../src/kube/resources/applyObjects';
-import { createKubeResources } from '../../../src/kube/resources/kubeResources';
-import { normaliseForDiff } from '../../../src/kube/resources/normalise';
-import type { ObjectRef, ObjectToWrite } from '../../../src/kube/resources/types';
+import type { ApplyOutcome } from '../../../src/kube/objects/applyObjects';
+import { createKubeResources } from '../../../src/routing/cluster/kubeResources';
+import { normaliseForDiff } from '../../../src/kube/objects/normalise';
+import type { ObjectRef, ObjectToWrite } from '../../../src/kube/objects/types';
 import { useTestNamespace } from '../../helpers/controlPlane';
 import { helloObjects, ref, weightsOfVs, wrapClient } from './kubeFixtures';
 

@@ -1,9 +1,9 @@
 // Live routing from Kubernetes watches against the real kube-apiserver (with
 // kube-controller-manager making the proxies' pods), and the sidecar injection checks.
 import * as assert from 'node:assert/strict';
-import { createKubeResources } from '../../../src/kube/resources/kubeResources';
-import type { RoutedAppView } from '../../../src/kube/resources/routingView';
-import type { Disposable } from '../../../src/kube/resources/types';
+import { createKubeResources } from '../../../src/routing/cluster/kubeResources';
+import type { RoutedAppView } from '../../../src/routing/cluster/routingView';
+import type { Disposable } from '../../../src/kube/objects/types';
 import { eventually, useTestNamespace } from '../../helpers/controlPlane';
 import { helloObjects, ref } from './kubeFixtures';
 

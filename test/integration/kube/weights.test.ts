@@ -2,8 +2,8 @@
 // any request, a concurrent writer, Undo and its guard, re-applying after a weight change, and the
 // Gateway API HTTPRoute.
 import * as assert from 'node:assert/strict';
-import { createKubeResources } from '../../../src/kube/resources/kubeResources';
-import { WeightsConflictError } from '../../../src/kube/resources/weightsUpdate';
+import { createKubeResources } from '../../../src/routing/cluster/kubeResources';
+import { WeightsConflictError } from '../../../src/routing/cluster/weightsUpdate';
 import { generateManifests } from '../../../src/routing/manifests/appManifests';
 import { useTestNamespace } from '../../helpers/controlPlane';
 import { helloApp } from '../../fixtures/routing/helloApp';

@@ -5,8 +5,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as yaml from 'js-yaml';
-import { createKubeResources } from '../../../src/kube/resources/kubeResources';
-import type { ObjectToWrite } from '../../../src/kube/resources/types';
+import { createKubeResources } from '../../../src/routing/cluster/kubeResources';
+import type { ObjectToWrite } from '../../../src/kube/objects/types';
 import { useTestNamespace } from '../../helpers/controlPlane';
 
 const goldenDir = path.resolve(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'routing', 'golden');

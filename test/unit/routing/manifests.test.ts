@@ -7,7 +7,7 @@ import { loadAll } from 'js-yaml';
 import { generateManifests, type ManifestOptions } from '../../../src/routing/manifests/appManifests';
 import type { KubeObject } from '../../../src/routing/manifests/kubeObject';
 import type { RoutedApp } from '../../../src/routing/model';
-import { toYaml } from '../../../src/routing/yaml';
+import { toYaml } from '../../../src/kube/objects/yaml';
 import { helloApp, oddNamesApp } from '../../fixtures/routing/helloApp';
 
 const goldenDir = path.resolve(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'routing', 'golden');

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { UserError } from '../../../src/common/errors';
-import type { LiveObject } from '../../../src/kube/resources/types';
+import type { LiveObject } from '../../../src/kube/objects/types';
 import { destinationRule, virtualService } from '../../../src/routing/manifests/istioManifests';
 import type { OutlierDetectionOptions, RouteOptions } from '../../../src/routing/manifests/routeOptions';
 import { withWeights } from '../../../src/routing/model';

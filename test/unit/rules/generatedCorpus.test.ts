@@ -4,7 +4,7 @@
 // editor then flags.
 import * as assert from 'node:assert/strict';
 import { generateManifests, type ManifestOptions } from '../../../src/routing/manifests/appManifests';
-import { toYaml } from '../../../src/routing/yaml';
+import { toYaml } from '../../../src/kube/objects/yaml';
 import { helloApp, oddNamesApp } from '../../fixtures/routing/helloApp';
 import { brief, validate } from './helpers/rules';
 

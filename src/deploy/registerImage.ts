@@ -1,0 +1,42 @@
+// Register image: create a function from an already-built image, or point an existing function
+// of the same name at the new image. Pure: no `vscode`.
+import { UserError } from '../common/errors';
+import { redactUrl } from '../common/redact';
+import type { FnClient, FnFunctionSpec, FnWriter } from '../fn/fnClient';
+import type { FnApp, FnFunction } from '../fn/model';
+import { isFnName } from './versionName';
+
+export interface RegisterResult {
+  readonly action: 'created' | 'updated';
+  readonly fn: FnFunction;
+}
+
+/** A message for bad input, or undefined when the image reference looks usable. */
+export function checkImage(image: string): string | undefined {
+  // `registry:port/path/name:tag` or `@sha256:…`; no spaces, no scheme.
+  if (!/^[a-z0-9][a-z0-9._\-/:@]*$/i.test(image) || image.includes('://')) {
+    return `"${image}" is not an image reference (expected e.g. registry.example.com/team/hello:0.0.2)`;
+  }
+  return undefined;
+}
+
+export async function registerImage(client: FnClient & FnWriter, app: FnApp, spec: FnFunctionSpec, signal?: AbortSignal): Promise<RegisterResult> {
+  if (!isFnName(spec.name)) {
+    throw new UserError(`"${spec.name}" is not a valid Fn function name (letters, digits, "_" and "-" only)`);
+  }
+  const problem = checkImage(spec.image);
+  if (problem) {
+    throw new UserError(problem);
+  }
+  if ((await client.apiVersion(signal)) !== 'v2') {
+    // The 2018 API's routes (POST/PATCH /v1/apps/<app>/routes) are deliberately not offered.
+    throw new UserError(`${redactUrl(client.apiUrl)} speaks the 2018 Fn API (v1): Register Image needs Fn API v2 (Fn 0.3.500 or later)`);
+  }
+  const existing = (await client.listFunctions(app, { signal })).items.find((f) => f.name === spec.name);
+  if (existing) {
+    return { action: 'updated', fn: await client.updateFunctionImage(existing, spec.image, signal) };
+  }
+  const created = await client.createFunction(app, spec, signal);
+  const trigger = await client.createHttpTrigger(created, `/${spec.name}`, signal);
+  return { action: 'created', fn: { ...created, triggers: [trigger] } };
+}

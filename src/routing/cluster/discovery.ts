@@ -1,0 +1,42 @@
+// Which routing APIs the cluster serves (API discovery), and the kinds Fn Mesh manages in them.
+// Pure: no `vscode`.
+import { gatewayApiVersion } from '../manifests/httpRouteManifests';
+import type { IstioApiVersion } from '../manifests/istioManifests';
+import type { KubeClient } from '../../kube/objects/kubeClient';
+import type { ResourceType } from '../../kube/objects/types';
+
+export interface RoutingApis {
+  /** `v1` where served, else `v1beta1`; undefined when the cluster has no Istio networking API. */
+  readonly istio: IstioApiVersion | undefined;
+  /** Whether `gateway.networking.k8s.io/v1` HTTPRoute is served. */
+  readonly httpRoute: boolean;
+}
+
+const istioGroup = 'networking.istio.io';
+
+export async function discoverRoutingApis(client: KubeClient): Promise<RoutingApis> {
+  const [v1, v1beta1, gateway] = await Promise.all([
+    client.servedKinds(`${istioGroup}/v1`),
+    client.servedKinds(`${istioGroup}/v1beta1`),
+    client.servedKinds(gatewayApiVersion),
+  ]);
+  const istio: IstioApiVersion | undefined = v1?.has('VirtualService') ? 'v1' : v1beta1?.has('VirtualService') ? 'v1beta1' : undefined;
+  return { istio, httpRoute: gateway?.has('HTTPRoute') ?? false };
+}
+
+export const configMapType: ResourceType = { apiVersion: 'v1', kind: 'ConfigMap' };
+export const deploymentType: ResourceType = { apiVersion: 'apps/v1', kind: 'Deployment' };
+export const serviceType: ResourceType = { apiVersion: 'v1', kind: 'Service' };
+export const podType: ResourceType = { apiVersion: 'v1', kind: 'Pod' };
+export const namespaceType: ResourceType = { apiVersion: 'v1', kind: 'Namespace' };
+export const httpRouteType: ResourceType = { apiVersion: gatewayApiVersion, kind: 'HTTPRoute' };
+
+export function istioType(apis: RoutingApis, kind: 'VirtualService' | 'DestinationRule' | 'Gateway'): ResourceType | undefined {
+  return apis.istio ? { apiVersion: `${istioGroup}/${apis.istio}`, kind } : undefined;
+}
+
+/** Every kind Fn Mesh creates for an app that this cluster serves (not Pods or ReplicaSets: their owners go). */
+export function managedTypes(apis: RoutingApis): ResourceType[] {
+  const istio = (['DestinationRule', 'VirtualService', 'Gateway'] as const).map((k) => istioType(apis, k));
+  return [configMapType, deploymentType, serviceType, ...istio.filter((t): t is ResourceType => t !== undefined), ...(apis.httpRoute ? [httpRouteType] : [])];
+}

@@ -1,0 +1,77 @@
+// Live routing of a namespace from Kubernetes watches (no polling): the VirtualServices (and
+// HTTPRoutes), DestinationRules, proxy Deployments and their pods that Fn Mesh manages, joined
+// into the tree's view model whenever one of them changes. Pure: no `vscode`.
+import { managedByLabel, managedByValue } from '../manifests/kubeObject';
+import { deploymentType, httpRouteType, istioType, podType, type RoutingApis } from './discovery';
+import type { KubeClient } from '../../kube/objects/kubeClient';
+import { joinRouting, type RoutedAppView } from './routingView';
+import type { Disposable, LiveObject, ResourceType } from '../../kube/objects/types';
+
+export interface RoutingWatchOptions {
+  /** A watch failed and is retried after `retryInMs` (the view keeps its last state meanwhile). */
+  readonly onError?: (err: unknown, retryInMs: number, type: ResourceType) => void;
+  /** Changes within this time make one update (default 50 ms). */
+  readonly debounceMs?: number;
+}
+
+type Source = 'virtualServices' | 'httpRoutes' | 'destinationRules' | 'deployments' | 'pods';
+
+/**
+ * Calls `onChange` with the routed apps of `namespace` once every watch has listed, then after
+ * every change. Dispose to stop the watches.
+ */
+export function watchRouting(
+  client: KubeClient,
+  apis: RoutingApis,
+  namespace: string,
+  onChange: (apps: RoutedAppView[]) => void,
+  options: RoutingWatchOptions = {},
+): Disposable {
+  const selector = `${managedByLabel}=${managedByValue}`;
+  const sources = new Map<Source, ResourceType>();
+  const virtualServices = istioType(apis, 'VirtualService');
+  const destinationRules = istioType(apis, 'DestinationRule');
+  if (virtualServices && destinationRules) {
+    sources.set('virtualServices', virtualServices).set('destinationRules', destinationRules);
+  }
+  if (apis.httpRoute) {
+    sources.set('httpRoutes', httpRouteType);
+  }
+  sources.set('deployments', deploymentType).set('pods', podType);
+
+  const latest = new Map<Source, readonly LiveObject[]>();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let disposed = false;
+
+  const publish = (): void => {
+    timer = undefined;
+    if (disposed || latest.size < sources.size) {
+      return; // not every watch has listed yet: a partial view would flicker
+    }
+    const get = (s: Source): readonly LiveObject[] => latest.get(s) ?? [];
+    onChange(joinRouting({ routes: [...get('virtualServices'), ...get('httpRoutes')], destinationRules: get('destinationRules'), deployments: get('deployments'), pods: get('pods') }));
+  };
+
+  const watches = [...sources].map(([source, type]) =>
+    client.watch(type, namespace, selector, {
+      onChange(items) {
+        latest.set(source, items);
+        timer ??= setTimeout(publish, options.debounceMs ?? 50);
+      },
+      onError(err, retryInMs) {
+        options.onError?.(err, retryInMs, type);
+      },
+    }),
+  );
+  return {
+    dispose() {
+      disposed = true;
+      if (timer) {
+        clearTimeout(timer);
+      }
+      for (const w of watches) {
+        w.dispose();
+      }
+    },
+  };
+}
