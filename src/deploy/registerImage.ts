@@ -2,7 +2,8 @@
 // of the same name at the new image. Pure: no `vscode`.
 import { UserError } from '../common/errors';
 import { redactUrl } from '../common/redact';
-import type { FnClient, FnFunctionSpec, FnWriter } from '../fn/fnClient';
+import type { FnClient } from '../fn/fnClient';
+import type { FnFunctionSpec, FnWriter } from '../fn/fnWriter';
 import type { FnApp, FnFunction } from '../fn/model';
 import { isFnName } from './versionName';
 

@@ -1,7 +1,10 @@
-// Reads apps and functions from an Fn server over HTTP, speaking API v2 or the 2018 v1 API,
-// whichever the server answers. Pure: no `vscode`.
+// The read half of the Fn API: lists apps and functions from an Fn server over HTTP, speaking API
+// v2 or the 2018 v1 API, whichever the server answers. `FnHttpClient` also implements the write
+// half (fnWriter.ts) on the same connection. Pure: no `vscode`.
 import { httpRequest, type HttpResponse } from '../common/http';
 import { redactText, redactUrl } from '../common/redact';
+import { FnApiError, toV1App, toV1Route, toV2App, toV2Fn, toV2Trigger, type Json } from './fnJson';
+import * as fnWriter from './fnWriter';
 import type { FnApiVersion, FnApp, FnFunction, FnTrigger, Listing } from './model';
 
 export interface ListOptions {
@@ -18,40 +21,6 @@ export interface FnClient {
   listFunctions(app: FnApp, options?: ListOptions): Promise<Listing<FnFunction>>;
 }
 
-/** What a new function is made of (API v2). */
-export interface FnFunctionSpec {
-  readonly name: string;
-  readonly image: string;
-  readonly memoryMb?: number;
-  readonly timeoutSeconds?: number;
-}
-
-/**
- * The write half of the Fn API v2 (register an image). Kept apart from `FnClient` so in-memory
- * read-only clients (tests) still type-check; `FnHttpClient` implements both.
- */
-export interface FnWriter {
-  createFunction(app: FnApp, spec: FnFunctionSpec, signal?: AbortSignal): Promise<FnFunction>;
-  updateFunctionImage(fn: FnFunction, image: string, signal?: AbortSignal): Promise<FnFunction>;
-  /** Adds an HTTP trigger named after the function at `source` (e.g. `/hello`). */
-  createHttpTrigger(fn: FnFunction, source: string, signal?: AbortSignal): Promise<FnTrigger>;
-}
-
-export function isFnWriter(client: FnClient): client is FnClient & FnWriter {
-  const c = client as Partial<FnWriter>;
-  return typeof c.createFunction === 'function' && typeof c.updateFunctionImage === 'function' && typeof c.createHttpTrigger === 'function';
-}
-
-export class FnApiError extends Error {
-  constructor(
-    message: string,
-    readonly status?: number,
-  ) {
-    super(message);
-    this.name = 'FnApiError';
-  }
-}
-
 export interface FnHttpClientOptions {
   readonly timeoutMs?: number;
   /** Page size asked of the server (Fn caps it at 100). */
@@ -60,11 +29,9 @@ export interface FnHttpClientOptions {
   readonly authorization?: string;
 }
 
-type Json = Record<string, unknown>;
-
 const maxPages = 10_000;
 
-export class FnHttpClient implements FnClient, FnWriter {
+export class FnHttpClient implements FnClient, fnWriter.FnWriter, fnWriter.FnWriteTransport {
   private detected: Promise<FnApiVersion> | undefined;
 
   constructor(
@@ -112,41 +79,20 @@ export class FnHttpClient implements FnClient, FnWriter {
     };
   }
 
-  async createFunction(app: FnApp, spec: FnFunctionSpec, signal?: AbortSignal): Promise<FnFunction> {
-    await this.requireV2('create functions', signal);
-    if (!app.id) {
-      throw new FnApiError(`app "${app.name}" has no id`);
-    }
-    const body = { app_id: app.id, name: spec.name, image: spec.image, memory: spec.memoryMb, timeout: spec.timeoutSeconds };
-    return toV2Fn(app, await this.write('POST', '/v2/fns', body, signal));
+  createFunction(app: FnApp, spec: fnWriter.FnFunctionSpec, signal?: AbortSignal): Promise<FnFunction> {
+    return fnWriter.createFunction(this, app, spec, signal);
   }
 
-  async updateFunctionImage(fn: FnFunction, image: string, signal?: AbortSignal): Promise<FnFunction> {
-    await this.requireV2('update functions', signal);
-    if (!fn.id) {
-      throw new FnApiError(`function "${fn.name}" has no id`);
-    }
-    const app = { id: fn.appId, name: fn.appName, annotations: {} };
-    return { ...toV2Fn(app, await this.write('PUT', `/v2/fns/${encodeURIComponent(fn.id)}`, { image }, signal)), triggers: fn.triggers };
+  updateFunctionImage(fn: FnFunction, image: string, signal?: AbortSignal): Promise<FnFunction> {
+    return fnWriter.updateFunctionImage(this, fn, image, signal);
   }
 
-  async createHttpTrigger(fn: FnFunction, source: string, signal?: AbortSignal): Promise<FnTrigger> {
-    await this.requireV2('create triggers', signal);
-    if (!fn.id || !fn.appId) {
-      throw new FnApiError(`function "${fn.name}" has no id`);
-    }
-    const body = { app_id: fn.appId, fn_id: fn.id, name: fn.name, type: 'http', source };
-    return toV2Trigger(await this.write('POST', '/v2/triggers', body, signal)).trigger;
+  createHttpTrigger(fn: FnFunction, source: string, signal?: AbortSignal): Promise<FnTrigger> {
+    return fnWriter.createHttpTrigger(this, fn, source, signal);
   }
 
-  /** Writes go to API v2 only: the 2018 API's routes are not offered (said clearly instead). */
-  private async requireV2(what: string, signal?: AbortSignal): Promise<void> {
-    if ((await this.apiVersion(signal)) !== 'v2') {
-      throw new FnApiError(`${redactUrl(this.apiUrl)} speaks the 2018 Fn API (v1): Fn Mesh can only ${what} through API v2 (Fn 0.3.500 or later)`);
-    }
-  }
-
-  private async write(method: 'POST' | 'PUT', path: string, body: Json, signal?: AbortSignal): Promise<Json> {
+  /** For the write half: sends `body` as JSON and returns the JSON object of a 200/201 answer. */
+  async writeJson(method: 'POST' | 'PUT', path: string, body: Json, signal?: AbortSignal): Promise<Json> {
     const res = await this.send(path, {}, signal, { method, body: JSON.stringify(body) });
     if (res.status !== 200 && res.status !== 201) {
       throw this.statusError(res, path, method);
@@ -271,69 +217,4 @@ export class FnHttpClient implements FnClient, FnWriter {
     const hint = res.status === 401 || res.status === 403 ? ' (the Fn server wants credentials this client does not have)' : '';
     return new FnApiError(`${method} ${path} failed with ${res.status} ${res.statusText}${detail}${hint}`, res.status);
   }
-}
-
-function str(v: unknown): string | undefined {
-  return typeof v === 'string' ? v : undefined;
-}
-
-function num(v: unknown): number | undefined {
-  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
-}
-
-function annotations(v: unknown): Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
-}
-
-function toV2App(a: Json): FnApp {
-  return { id: str(a.id), name: str(a.name) ?? '', annotations: annotations(a.annotations) };
-}
-
-function toV1App(a: Json): FnApp {
-  return { name: str(a.name) ?? '', annotations: annotations(a.annotations) };
-}
-
-function toV2Fn(app: FnApp, f: Json): FnFunction {
-  const ann = annotations(f.annotations);
-  return {
-    id: str(f.id),
-    appId: app.id,
-    appName: app.name,
-    name: str(f.name) ?? '',
-    image: str(f.image) ?? '',
-    memoryMb: num(f.memory),
-    timeoutSeconds: num(f.timeout),
-    idleTimeoutSeconds: num(f.idle_timeout),
-    annotations: ann,
-    triggers: [],
-    invokeEndpoint: str(ann['fnproject.io/fn/invokeEndpoint']),
-  };
-}
-
-function toV2Trigger(t: Json): { fnId: string; trigger: FnTrigger } {
-  const ann = annotations(t.annotations);
-  return {
-    fnId: str(t.fn_id) ?? '',
-    trigger: {
-      id: str(t.id),
-      name: str(t.name) ?? '',
-      type: str(t.type) ?? 'http',
-      source: str(t.source) ?? '',
-      endpoint: str(ann['fnproject.io/trigger/httpEndpoint']),
-    },
-  };
-}
-
-function toV1Route(app: FnApp, r: Json): FnFunction {
-  const path = str(r.path) ?? '';
-  return {
-    appName: app.name,
-    name: path.replace(/^\/+/, ''),
-    image: str(r.image) ?? '',
-    memoryMb: num(r.memory),
-    timeoutSeconds: num(r.timeout),
-    idleTimeoutSeconds: num(r.idle_timeout),
-    annotations: annotations(r.annotations),
-    triggers: [{ name: path, type: 'http', source: path }],
-  };
 }

@@ -11,7 +11,7 @@ import { findOnPath, fnCliInstallDocs } from '../fnCli';
 import { funcYamlName, setFuncYamlName } from '../funcYaml';
 import { checkImage, registerImage, type RegisterResult } from '../registerImage';
 import { isFnName, nextVersionName } from '../versionName';
-import { isFnWriter } from '../../fn/fnClient';
+import { isFnWriter } from '../../fn/fnWriter';
 import type { FnApp } from '../../fn/model';
 import { runDeployTask, type DeployRun } from './deployTask';
 import type { FnConnectionService } from '../../fn/ui/fnConnectionService';
