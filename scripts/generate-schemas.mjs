@@ -198,7 +198,9 @@ function combinedSchema(schemas) {
   const allOf = [];
   for (const [file, schema] of schemas) {
     const name = path.basename(file, '.json');
-    const { $schema: _s, $comment: _c, ...definition } = schema;
+    const definition = { ...schema };
+    delete definition.$schema;
+    delete definition.$comment;
     definitions[name] = definition;
     allOf.push({
       if: {

@@ -157,7 +157,8 @@ async function runSession(session, { workbench, workspace, record }) {
 async function failureText(err, page, name) {
   const plain = err instanceof LauncherError || err?.name === 'TimeoutError' || !err?.stack;
   const text = plain ? (err?.message ?? String(err)) : topOfStack(err);
-  const message = text.replace(/\x1b\[[0-9;]*m/g, ''); // Playwright's call logs carry terminal colours
+  // eslint-disable-next-line no-control-regex -- ESC starts the terminal colour codes Playwright's call logs carry
+  const message = text.replace(/\x1b\[[0-9;]*m/g, '');
   const file = path.join(outputDir, `ui-${name}-failed.png`);
   if (!page) {
     return message;
