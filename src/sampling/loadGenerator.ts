@@ -1,0 +1,339 @@
+// Sends requests to one URL at a chosen rate and concurrency over keep-alive connections, and
+// reports every finished request as a `ResponseSample`. Responses are read as a stream and thrown
+// away except the first 4 KiB when a body pattern must attribute them; redirects are not followed.
+// Every failure (refused, reset, timeout, non-HTTP answer) becomes a sample, never a rejection.
+import * as http from 'node:http';
+import * as https from 'node:https';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { redactUrl } from '../common/redact';
+import { attribute, defaultVersionHeader, maxPatternInputBytes, type Attribution } from './attribution';
+import { unknownVersion, type ResponseSample, type TransportError } from './samplerStats';
+
+export interface LoadLimits {
+  /** Highest rate the caller allows (requests per second); Infinity for none. */
+  readonly maxRatePerSecond: number;
+  /** Most requests in flight the caller allows. */
+  readonly maxConcurrency: number;
+}
+
+export interface LoadOptions {
+  /** http: or https: URL of the target (for example the ingress gateway's port-forward). */
+  readonly url: string;
+  /** Default GET. */
+  readonly method?: string;
+  /** Path and query sent instead of the URL's (must start with "/"). */
+  readonly path?: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: string | Buffer;
+  /** Value of the Host header (the app's host when the target is a gateway); also the TLS server name. */
+  readonly host?: string;
+  /** Requests per second; absent means the caller's maximum (as fast as possible when that is Infinity). */
+  readonly ratePerSecond?: number;
+  /** Requests in flight at once (also the number of connections). Default 1. */
+  readonly concurrency?: number;
+  /** Stop starting requests after this many ms (requests in flight may finish). */
+  readonly durationMs?: number;
+  /** Stop after sending this many requests. */
+  readonly maxRequests?: number;
+  /** Stops at once: requests in flight are cut off and not reported. */
+  readonly signal?: AbortSignal;
+  /** Time limit of one request, from sending to the end of its body. Default 10,000 ms. */
+  readonly timeoutMs?: number;
+  /** How responses are attributed to versions. Default: the X-Fn-Mesh-Version header only. */
+  readonly attribution?: Attribution;
+  readonly limits: LoadLimits;
+  /** Called for every finished request. If it throws, the run stops and `runLoad` rejects with it. */
+  readonly onSample: (sample: ResponseSample) => void;
+}
+
+export interface LoadResult {
+  readonly sent: number;
+  readonly reported: number;
+  readonly elapsedMs: number;
+  readonly stoppedBy: 'duration' | 'count' | 'abort';
+  /** Rate and concurrency after clamping to the limits (rate Infinity: unlimited). */
+  readonly ratePerSecond: number;
+  readonly concurrency: number;
+}
+
+export class LoadOptionsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LoadOptionsError';
+  }
+}
+
+const token = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+interface Resolved {
+  readonly lib: typeof http | typeof https;
+  readonly request: http.RequestOptions;
+  readonly rate: number;
+  readonly concurrency: number;
+  readonly timeoutMs: number;
+  readonly attribution: Attribution;
+}
+
+/**
+ * Checks options and clamps rate and concurrency to the limits.
+ * @throws LoadOptionsError naming the option at fault.
+ */
+export function resolveLoadOptions(o: LoadOptions): Resolved {
+  let url: URL;
+  try {
+    url = new URL(o.url);
+  } catch {
+    throw new LoadOptionsError(`target: "${redactUrl(o.url)}" is not a URL`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new LoadOptionsError(`target: ${url.protocol} is not supported; use http: or https:`);
+  }
+  const method = (o.method ?? 'GET').toUpperCase();
+  if (!token.test(method)) {
+    throw new LoadOptionsError(`method: "${o.method}" is not an HTTP method`);
+  }
+  if (o.path !== undefined && (!o.path.startsWith('/') || /[\s]/.test(o.path))) {
+    throw new LoadOptionsError(`path: "${o.path}" must start with "/" and contain no spaces`);
+  }
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(o.headers ?? {})) {
+    if (!token.test(name) || /[\r\n\0]/.test(value)) {
+      throw new LoadOptionsError(`headers: "${name}" is not a valid header name or its value has a line break`);
+    }
+    headers[name.toLowerCase()] = value;
+  }
+  if (o.host !== undefined) {
+    if (!/^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/.test(o.host)) {
+      throw new LoadOptionsError(`host: "${o.host}" is not a host name`);
+    }
+    headers.host = o.host;
+  }
+  if (o.body !== undefined) {
+    headers['content-length'] = String(Buffer.byteLength(o.body));
+  }
+  positive('limits.maxRatePerSecond', o.limits.maxRatePerSecond);
+  positive('limits.maxConcurrency', o.limits.maxConcurrency);
+  if (o.ratePerSecond !== undefined) {
+    positive('ratePerSecond', o.ratePerSecond);
+  }
+  const concurrency = Math.floor(Math.min(o.concurrency ?? 1, o.limits.maxConcurrency));
+  if (!(concurrency >= 1)) {
+    throw new LoadOptionsError(`concurrency: ${o.concurrency} must be at least 1`);
+  }
+  if (o.durationMs !== undefined) {
+    positive('durationMs', o.durationMs);
+  }
+  if (o.maxRequests !== undefined && !(Number.isInteger(o.maxRequests) && o.maxRequests >= 1)) {
+    throw new LoadOptionsError(`maxRequests: ${o.maxRequests} must be a whole number >= 1`);
+  }
+  if (o.durationMs === undefined && o.maxRequests === undefined && o.signal === undefined) {
+    throw new LoadOptionsError('a run needs a duration, a request count or a stop signal');
+  }
+  const timeoutMs = o.timeoutMs ?? 10_000;
+  positive('timeoutMs', timeoutMs);
+  const lib = url.protocol === 'https:' ? https : http;
+  const agent = new lib.Agent({ keepAlive: true, maxSockets: concurrency, maxFreeSockets: concurrency, scheduling: 'lifo' });
+  const request: https.RequestOptions = {
+    protocol: url.protocol,
+    hostname: url.hostname.replace(/^\[|\]$/g, ''),
+    port: url.port || undefined,
+    path: o.path ?? `${url.pathname}${url.search}`,
+    method,
+    headers,
+    agent,
+    ...(url.protocol === 'https:' && o.host ? { servername: o.host.replace(/:\d+$/, '') } : {}),
+  };
+  return {
+    lib,
+    request,
+    rate: Math.min(o.ratePerSecond ?? o.limits.maxRatePerSecond, o.limits.maxRatePerSecond),
+    concurrency,
+    timeoutMs,
+    attribution: o.attribution ?? { header: defaultVersionHeader, pattern: undefined },
+  };
+}
+
+function positive(name: string, value: number): void {
+  if (!(value > 0)) {
+    throw new LoadOptionsError(`${name}: ${value} must be a number > 0`);
+  }
+}
+
+/** Maps a Node socket or parser error to the kind of transport failure. */
+export function classifyError(err: unknown): TransportError {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  if (typeof code !== 'string') {
+    return 'other';
+  }
+  if (code === 'ECONNREFUSED') {
+    return 'refused';
+  }
+  if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'ECONNABORTED') {
+    return 'reset';
+  }
+  if (code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT') {
+    return 'timeout';
+  }
+  if (code.startsWith('HPE_') || code === 'ERR_HTTP_INVALID_HEADER_VALUE') {
+    return 'protocol';
+  }
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+    return 'dns';
+  }
+  return 'other';
+}
+
+interface InFlight {
+  readonly req: http.ClientRequest;
+  readonly deadline: number;
+  timedOut: boolean;
+}
+
+/**
+ * Runs the load until the duration ends, the count is sent, or the signal aborts, then closes
+ * every connection. Resolves when all reported requests have finished.
+ * @throws LoadOptionsError (as a rejection) for invalid options, or the error `onSample` threw.
+ */
+export async function runLoad(o: LoadOptions): Promise<LoadResult> {
+  const r = resolveLoadOptions(o);
+  const started = performance.now();
+  const deadline = o.durationMs === undefined ? Infinity : started + o.durationMs;
+  const interval = Number.isFinite(r.rate) ? 1000 / r.rate : 0;
+  const stop = new AbortController();
+  const inFlight = new Set<InFlight>();
+  let nextAt = started;
+  let sent = 0;
+  let reported = 0;
+  let aborted = false;
+  let listenerError: { error: unknown } | undefined;
+
+  const onAbort = (): void => {
+    aborted = true;
+    stop.abort();
+    for (const f of inFlight) {
+      f.req.destroy();
+    }
+  };
+  if (o.signal?.aborted) {
+    onAbort();
+  } else {
+    o.signal?.addEventListener('abort', onAbort, { once: true });
+  }
+  const durationTimer = Number.isFinite(deadline) ? setTimeout(() => stop.abort(), o.durationMs) : undefined;
+  const sweeper = setInterval(
+    () => {
+      const now = performance.now();
+      for (const f of inFlight) {
+        if (now >= f.deadline && !f.timedOut) {
+          f.timedOut = true;
+          f.req.destroy();
+        }
+      }
+    },
+    Math.max(5, Math.min(250, r.timeoutMs / 4)),
+  );
+
+  /** Milliseconds to wait before the next request, or undefined when the run is over. */
+  const take = (): number | undefined => {
+    if (stop.signal.aborted || (o.maxRequests !== undefined && sent >= o.maxRequests)) {
+      return undefined;
+    }
+    const now = performance.now();
+    const at = Math.max(nextAt, now);
+    if (at >= deadline) {
+      return undefined;
+    }
+    nextAt = at + interval;
+    sent++;
+    return at - now;
+  };
+
+  const report = (sample: ResponseSample): void => {
+    reported++;
+    try {
+      o.onSample(sample);
+    } catch (error) {
+      listenerError ??= { error };
+      onAbort();
+    }
+  };
+
+  const one = (): Promise<void> =>
+    new Promise<void>((resolve) => {
+      const at = Date.now();
+      const t0 = performance.now();
+      let done = false;
+      let status: number | undefined;
+      let header: string | string[] | undefined;
+      let kept: Buffer[] | undefined;
+      let keptBytes = 0;
+      const finish = (error?: TransportError): void => {
+        if (done) {
+          return;
+        }
+        done = true;
+        inFlight.delete(entry);
+        if (!aborted) {
+          const timedOut = entry.timedOut;
+          const prefix = kept ? Buffer.concat(kept).toString('utf8') : undefined;
+          const version = status === undefined ? unknownVersion : attribute(r.attribution, header, prefix);
+          const failure = timedOut ? 'timeout' : error;
+          report({ at, version, latencyMs: performance.now() - t0, ...(status !== undefined ? { status } : {}), ...(failure ? { error: failure } : {}) });
+        }
+        resolve();
+      };
+      const req = r.lib.request(r.request, (res) => {
+        status = res.statusCode;
+        header = res.headers[r.attribution.header];
+        if (header === undefined && r.attribution.pattern) {
+          kept = [];
+          res.on('data', (chunk: Buffer) => {
+            if (keptBytes < maxPatternInputBytes) {
+              const part = chunk.subarray(0, maxPatternInputBytes - keptBytes);
+              kept?.push(part);
+              keptBytes += part.length;
+            }
+          });
+        } else {
+          res.resume();
+        }
+        res.on('error', () => undefined);
+        res.on('close', () => finish(res.complete ? undefined : 'reset'));
+      });
+      const entry: InFlight = { req, deadline: t0 + r.timeoutMs, timedOut: false };
+      inFlight.add(entry);
+      req.on('error', (err) => finish(classifyError(err)));
+      // Destroyed before any answer without an 'error' event (a timeout or an abort).
+      req.on('close', () => setImmediate(() => status === undefined && finish('reset')));
+      req.end(o.body);
+    });
+
+  const worker = async (): Promise<void> => {
+    for (let wait = take(); wait !== undefined; wait = take()) {
+      if (wait >= 1) {
+        try {
+          await sleep(wait, undefined, { signal: stop.signal });
+        } catch {
+          // stopped while waiting: this slot's request is not sent
+          sent--;
+          return;
+        }
+      }
+      await one();
+    }
+  };
+
+  try {
+    await Promise.all(Array.from({ length: r.concurrency }, () => worker()));
+  } finally {
+    clearInterval(sweeper);
+    clearTimeout(durationTimer);
+    o.signal?.removeEventListener('abort', onAbort);
+    (r.request.agent as http.Agent).destroy();
+  }
+  if (listenerError) {
+    throw listenerError.error;
+  }
+  const stoppedBy = aborted ? 'abort' : o.maxRequests !== undefined && sent >= o.maxRequests ? 'count' : 'duration';
+  return { sent, reported, elapsedMs: performance.now() - started, stoppedBy, ratePerSecond: r.rate, concurrency: r.concurrency };
+}
