@@ -26,6 +26,8 @@ export type RolloutListener = (state: RolloutState) => void;
 export class RolloutDriver {
   private current: RolloutState;
   private loop: Promise<RolloutState> | undefined;
+  /** A pause, promote or roll back in progress: run() settles after it. */
+  private command: Promise<RolloutState> | undefined;
   private stopRequested = false;
   private sampling: AbortController | undefined;
   private readonly listeners = new Set<RolloutListener>();
@@ -56,40 +58,63 @@ export class RolloutDriver {
       void this.update({ status: 'running', holds: 0, message: `resumed at ${describeWeights(this.current.appliedWeights)}` });
     }
     this.loop ??= this.steps().finally(() => (this.loop = undefined));
-    return this.loop;
+    return this.loop.then(async () => {
+      while (this.command) {
+        await this.command;
+      }
+      return this.current;
+    });
+  }
+
+  /** Runs one command at a time; run() waits for it before it settles. */
+  private exclusive(action: () => Promise<RolloutState>): Promise<RolloutState> {
+    const previous = this.command ?? Promise.resolve(this.current);
+    const next = previous.then(action, action).finally(() => {
+      if (this.command === next) {
+        this.command = undefined;
+      }
+    });
+    this.command = next;
+    return next;
   }
 
   /** Stops after the current write; the weights stay where they are. */
-  async pause(): Promise<RolloutState> {
-    await this.stop();
-    if (this.current.status === 'running') {
-      await this.update({ status: 'paused', message: `paused at ${describeWeights(this.current.appliedWeights)}` });
-    }
-    return this.current;
+  pause(): Promise<RolloutState> {
+    return this.exclusive(async () => {
+      await this.stop();
+      if (this.current.status === 'running') {
+        await this.update({ status: 'paused', message: `paused at ${describeWeights(this.current.appliedWeights)}` });
+      }
+      return this.current;
+    });
   }
 
   /** Sends all traffic to the new version now (the weights of the last step). */
-  async promoteNow(): Promise<RolloutState> {
-    await this.stop();
-    if (isFinal(this.current.status)) {
-      return this.current;
-    }
-    const last = this.current.plan.steps.length - 1;
-    return this.write(stepWeights(this.current, last), { status: 'promoted', stepIndex: last, message: `${this.current.plan.newVersion} promoted by hand` });
+  promoteNow(): Promise<RolloutState> {
+    return this.exclusive(async () => {
+      await this.stop();
+      if (isFinal(this.current.status)) {
+        return this.current;
+      }
+      const last = this.current.plan.steps.length - 1;
+      return this.write(stepWeights(this.current, last), { status: 'promoted', stepIndex: last, message: `${this.current.plan.newVersion} promoted by hand` });
+    });
   }
 
   /** Stops and returns to the starting weights ("aborted"). */
-  async abort(): Promise<RolloutState> {
+  abort(): Promise<RolloutState> {
     return this.rollBack('aborted', 'aborted by hand');
   }
 
   /** Returns to the starting weights: after an interruption, or when a gate fails. */
-  async rollBack(status: 'rolled-back' | 'aborted' = 'rolled-back', reason = 'rolled back by hand'): Promise<RolloutState> {
-    await this.stop();
-    if (isFinal(this.current.status)) {
-      return this.current;
-    }
-    return this.write({ ...this.current.startWeights }, { status, message: `${reason}: weights back to ${describeWeights(this.current.startWeights)}` });
+  rollBack(status: 'rolled-back' | 'aborted' = 'rolled-back', reason = 'rolled back by hand'): Promise<RolloutState> {
+    return this.exclusive(async () => {
+      await this.stop();
+      if (isFinal(this.current.status)) {
+        return this.current;
+      }
+      return this.write({ ...this.current.startWeights }, { status, message: `${reason}: weights back to ${describeWeights(this.current.startWeights)}` });
+    });
   }
 
   private async stop(): Promise<void> {
