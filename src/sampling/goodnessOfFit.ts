@@ -16,6 +16,11 @@ export interface FitCell {
 export interface FitOptions {
   /** Significance level of the test. Default 0.05 (the verdict speaks of "95%"). */
   readonly alpha?: number;
+  /**
+   * Significance level for an early "not consistent", before the planned sample size is reached
+   * (the Haybittle–Peto boundary for interim looks). Default 0.001.
+   */
+  readonly interimAlpha?: number;
   /** Power the sample size aims for. Default 0.8. */
   readonly power?: number;
   /**
@@ -129,13 +134,17 @@ export function samplesNeeded(weights: readonly number[], options: FitOptions = 
 /**
  * Tests observed counts against configured weights.
  * - A version with weight 0 (or not configured) that answered makes it "not-consistent" at once.
- * - Once every expected count is at least 5, a p-value below alpha makes it "not-consistent".
- * - Otherwise, below `samplesNeeded` it is "not-enough" (with how many more), else "consistent".
+ * - Before `samplesNeeded` responses: "not-consistent" only on overwhelming evidence (every expected
+ *   count at least 5 and p below `interimAlpha`, 0.001), else "not-enough" with how many more.
+ *   The verdict is re-evaluated live (every second), and testing at 5% on every look would flag a
+ *   true split by chance early on; the Haybittle–Peto boundary (Haybittle 1971, Peto et al. 1976)
+ *   keeps the overall level near alpha.
+ * - From `samplesNeeded` on: p below alpha → "not-consistent", else "consistent".
  * Counts must be non-negative integers; weights non-negative (they are normalised here).
  * @throws RangeError when a count or weight is negative or not finite.
  */
 export function goodnessOfFit(cells: readonly FitCell[], options: FitOptions = {}): FitVerdict {
-  const { alpha } = resolve(options);
+  const { alpha, interimAlpha } = resolve(options);
   for (const c of cells) {
     if (!(c.observed >= 0) || !Number.isFinite(c.observed) || !(c.weight >= 0) || !Number.isFinite(c.weight)) {
       throw new RangeError(`goodness of fit: version ${c.version} has observed ${c.observed} and weight ${c.weight}; both must be finite and >= 0`);
@@ -164,7 +173,7 @@ export function goodnessOfFit(cells: readonly FitCell[], options: FitOptions = {
     statistic += expected > 0 ? ((c.observed - expected) * (c.observed - expected)) / expected : 0;
   }
   const pValue = positive.length > 1 ? 1 - chisquareCdf(statistic, positive.length - 1) : 1;
-  if (minExpected >= 5 && pValue < alpha) {
+  if (n < needed && minExpected >= 5 && pValue < interimAlpha) {
     return { kind: 'not-consistent', n, pValue, reason: `chi-square ${statistic.toFixed(2)} on ${positive.length - 1} df, p = ${pValue.toPrecision(3)}` };
   }
   if (n < needed) {
@@ -173,12 +182,13 @@ export function goodnessOfFit(cells: readonly FitCell[], options: FitOptions = {
   return pValue < alpha ? { kind: 'not-consistent', n, pValue, reason: `p = ${pValue.toPrecision(3)}` } : { kind: 'consistent', n, pValue };
 }
 
-function resolve(options: FitOptions): { alpha: number; power: number; d: number } {
+function resolve(options: FitOptions): { alpha: number; interimAlpha: number; power: number; d: number } {
   const alpha = options.alpha ?? 0.05;
+  const interimAlpha = Math.min(alpha, options.interimAlpha ?? 0.001);
   const power = options.power ?? 0.8;
   const points = options.tolerancePoints ?? 5;
   if (!(alpha > 0 && alpha < 1) || !(power > 0 && power < 1) || !(points > 0 && points < 100)) {
     throw new RangeError(`goodness of fit: alpha ${alpha} and power ${power} must be in (0, 1), tolerance ${points} in (0, 100) points`);
   }
-  return { alpha, power, d: points / 100 };
+  return { alpha, interimAlpha, power, d: points / 100 };
 }

@@ -51,10 +51,11 @@ describe('goodness of fit', () => {
     assert.equal(verdictText(v), 'not consistent at 95%');
   });
 
-  it('rejects a true split about 5% of the time (the level holds)', () => {
+  it('rejects a true split about 5% of the time at the planned sample size (the level holds)', () => {
+    assert.equal(samplesNeeded([50, 30, 20]), 964);
     let rejected = 0;
     for (let seed = 0; seed < 400; seed++) {
-      if (goodnessOfFit(simulate(seed, 800, { a: 50, b: 30, c: 20 }, { a: 50, b: 30, c: 20 })).kind === 'not-consistent') {
+      if (goodnessOfFit(simulate(seed, 1000, { a: 50, b: 30, c: 20 }, { a: 50, b: 30, c: 20 })).kind === 'not-consistent') {
         rejected++;
       }
     }
@@ -70,6 +71,27 @@ describe('goodness of fit', () => {
       }
     }
     assert.ok(rejected >= 210 && rejected <= 270, `rejected ${rejected} of 300`);
+  });
+
+  it('before the planned size, says "not consistent" only on overwhelming evidence', () => {
+    // 90/10 configured, 40 of 200 for v2 (expected 20): p is about 1e-5, below the interim 0.001
+    assert.equal(goodnessOfFit([{ version: 'v1', observed: 160, weight: 90 }, { version: 'v2', observed: 40, weight: 10 }]).kind, 'not-consistent');
+    // 30 of 200 (p about 0.02): not yet, as 5% on every look would cry wolf
+    assert.equal(goodnessOfFit([{ version: 'v1', observed: 170, weight: 90 }, { version: 'v2', observed: 30, weight: 10 }]).kind, 'not-enough');
+    // a live run that looks every 25 responses flags a true 90/10 split early in few seeds
+    let early = 0;
+    for (let seed = 0; seed < 100; seed++) {
+      const random = seededRandom(seed);
+      let v1 = 0;
+      for (let n = 1; n <= 1750; n++) {
+        v1 += random() < 0.9 ? 1 : 0;
+        if (n % 25 === 0 && goodnessOfFit([{ version: 'v1', observed: v1, weight: 90 }, { version: 'v2', observed: n - v1, weight: 10 }], { tolerancePoints: 2 }).kind === 'not-consistent') {
+          early++;
+          break;
+        }
+      }
+    }
+    assert.ok(early <= 6, `${early} of 100 live runs said "not consistent" before the planned size`);
   });
 
   it('a version with weight 0 that answers is never consistent, however few samples', () => {
