@@ -1,6 +1,7 @@
 // The state of one rollout, the decision at a step from the new version's health, and the state's
 // JSON form (it is saved so that a rollout survives a window reload, and checked when read back).
 // Pure: no `vscode`, no I/O.
+import type { SamplerSnapshot } from '../sampling/samplerStats';
 import { RolloutPlanError, validatePlan, validateWeights, weightsAtStep, type RolloutPlan, type WeightMap } from './rolloutPlan';
 
 export type RolloutStatus = 'running' | 'paused' | 'promoted' | 'rolled-back' | 'aborted' | 'interrupted';
@@ -14,6 +15,12 @@ export interface StepHealth {
   readonly errors: number;
   /** p95 latency in ms (0 when there were no samples). */
   readonly p95Ms: number;
+}
+
+/** The new version's health from a sampler snapshot taken over one step (zeros when it never answered). */
+export function stepHealth(snapshot: SamplerSnapshot, version: string): StepHealth {
+  const row = snapshot.rows.find((r) => r.version === version);
+  return row ? { samples: row.count, errors: row.errors, p95Ms: row.latency.p95 } : { samples: 0, errors: 0, p95Ms: 0 };
 }
 
 export type Decision =

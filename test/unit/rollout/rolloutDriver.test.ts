@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { RolloutDriver, type RolloutEffects, type WeightsGuard } from '../../../src/rollout/rolloutDriver';
 import type { WeightMap } from '../../../src/rollout/rolloutPlan';
-import { createRollout, decide, deserializeRollout, serializeRollout, type RolloutState, type StepHealth } from '../../../src/rollout/rolloutState';
+import { createRollout, decide, deserializeRollout, serializeRollout, stepHealth, type RolloutState, type StepHealth } from '../../../src/rollout/rolloutState';
+import { SamplerStats, fixedWeights } from '../../../src/sampling/samplerStats';
 import { plan } from './rolloutFixtures';
 
 /** A route held in memory with the same guard rule as the cluster update: expected weights must match. */
@@ -56,6 +57,18 @@ describe('rollout', () => {
     assert.match(decide(plan, { samples: 100, errors: 2, p95Ms: 10 }, 0).reason, /error rate 2.0% is above the gate 1.0%/);
     assert.equal(decide(plan, { samples: 100, errors: 1, p95Ms: 10 }, 0).kind, 'advance');
     assert.match(decide(plan, { samples: 100, errors: 0, p95Ms: 501 }, 0).reason, /p95 latency 501 ms/);
+  });
+
+  it('reads the new version\'s health from a sampler snapshot', () => {
+    const stats = new SamplerStats(fixedWeights({ v1: 90, v2: 10 }));
+    for (let i = 0; i < 10; i++) {
+      stats.record({ at: 0, version: 'v2', status: i < 3 ? 500 : 200, latencyMs: 10 * (i + 1) });
+    }
+    const h = stepHealth(stats.snapshot(), 'v2');
+    assert.deepEqual([h.samples, h.errors], [10, 3]);
+    assert.ok(Math.abs(h.p95Ms - 100) < 0.1);
+    assert.deepEqual(stepHealth(stats.snapshot(), 'v1'), { samples: 0, errors: 0, p95Ms: 0 });
+    assert.deepEqual(stepHealth(stats.snapshot(), 'v7'), { samples: 0, errors: 0, p95Ms: 0 });
   });
 
   it('a healthy version goes through every step to 100', async () => {
