@@ -1,7 +1,8 @@
 // One sampling run as the output panel shows it: the load generator feeds the statistics, every
 // response is offered as a line (throttled), and a summary table is produced every second. The
 // caller gives the sinks (the panel, the chart, the status bar) and the weights source; no `vscode`.
-import { runLoad, type LoadOptions, type LoadResult } from './loadGenerator';
+import { runLoad, type LoadResult } from './loadGenerator';
+import type { LoadOptions } from './loadOptions';
 import { SamplerStats, type ResponseSample, type SamplerSnapshot, type SamplerStatsOptions, type WeightsSource } from './samplerStats';
 import { formatResponseLine, formatSummaryTable, LineThrottle } from './samplingFormat';
 
