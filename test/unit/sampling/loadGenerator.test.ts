@@ -103,11 +103,12 @@ describe('load generator', function () {
   it('honours the rate, and clamps it to the limit', async () => {
     const s = await serve(versioned('v1'));
     const { result } = await collect({ url: s.url, ratePerSecond: 50, concurrency: 2, durationMs: 1000 });
-    assert.ok(result.sent >= 42 && result.sent <= 52, `sent ${result.sent} at 50/s for 1 s`);
+    // 50 slots in 1 s; a loaded machine may delay some timers (never adds any)
+    assert.ok(result.sent >= 38 && result.sent <= 51, `sent ${result.sent} at 50/s for 1 s`);
     const clamped = await collect({ url: s.url, ratePerSecond: 5000, concurrency: 50, durationMs: 500, limits: { maxRatePerSecond: 20, maxConcurrency: 3 } });
     assert.equal(clamped.result.ratePerSecond, 20);
     assert.equal(clamped.result.concurrency, 3);
-    assert.ok(clamped.result.sent >= 8 && clamped.result.sent <= 11, `sent ${clamped.result.sent} at 20/s for 0.5 s`);
+    assert.ok(clamped.result.sent >= 6 && clamped.result.sent <= 11, `sent ${clamped.result.sent} at 20/s for 0.5 s`);
   });
 
   it('never has more requests in flight than the concurrency', async () => {
@@ -199,7 +200,7 @@ describe('load generator', function () {
     const t0 = Date.now();
     setTimeout(() => controller.abort(), 100);
     const { samples, result } = await collect({ url: s.url, concurrency: 5, signal: controller.signal });
-    assert.ok(Date.now() - t0 < 600, `abort took ${Date.now() - t0} ms`);
+    assert.ok(Date.now() - t0 < 1000, `abort took ${Date.now() - t0} ms (the server answers after 5 s)`);
     assert.equal(result.stoppedBy, 'abort');
     assert.equal(samples.length, 0);
     assert.equal(s.connections, 5);

@@ -47,7 +47,7 @@ describe('sampling session', function () {
       last.rows.map((r) => r.weight),
       [50, 50],
     );
-    assert.ok(snapshots.length >= 8, `${snapshots.length} summaries in 2 s at 200 ms`);
+    assert.ok(snapshots.length >= 5 && snapshots.length <= 12, `${snapshots.length} summaries in 2 s at 200 ms`);
     const lines = text.filter((t) => /^\d\d:\d\d:\d\d\.\d{3} {2}v[12] /.test(t));
     assert.ok(lines.length <= 5 * 3 + 5, `${lines.length} response lines at 5 lines/s over about 2 s`);
     assert.ok(text.some((t) => /^… \d+ more responses$/.test(t)));
