@@ -1,0 +1,104 @@
+// Text for the sampling output panel: one line per response (throttled) and a fixed-width
+// summary table. Pure functions of their inputs; the caller owns the clock and the panel.
+import { verdictText } from './goodnessOfFit';
+import type { ResponseSample, SamplerSnapshot, TransportError } from './samplerStats';
+
+const errorWords: Record<TransportError, string> = {
+  refused: 'connection refused',
+  reset: 'connection reset',
+  timeout: 'timed out',
+  protocol: 'not an HTTP answer',
+  dns: 'host not found',
+  other: 'failed',
+};
+
+/** "HH:MM:SS.mmm" in UTC. */
+export function formatTime(epochMs: number): string {
+  return new Date(epochMs).toISOString().slice(11, 23);
+}
+
+/** `12:00:01.234  v2        200   12.3 ms`, or the failure in words instead of the status. */
+export function formatResponseLine(s: ResponseSample): string {
+  const outcome = s.error ? (s.status === undefined ? errorWords[s.error] : `${s.status} ${errorWords[s.error]}`) : String(s.status ?? '-');
+  return `${formatTime(s.at)}  ${pad(s.version, 12)}  ${pad(outcome, 5)}  ${ms(s.latencyMs)} ms`;
+}
+
+/**
+ * Lets through at most `perSecond` lines in each second of the clock the caller gives, and counts
+ * the rest. `offer` says whether to print a line; `flush` returns "… N more responses" for what
+ * was held back since the last flush (or undefined), and is meant to be called once a second.
+ */
+export class LineThrottle {
+  private second = -1;
+  private printed = 0;
+  private held = 0;
+
+  constructor(private readonly perSecond: number) {
+    if (!(perSecond >= 0)) {
+      throw new RangeError(`line throttle: ${perSecond} lines per second must be >= 0`);
+    }
+  }
+
+  offer(nowMs: number): boolean {
+    const second = Math.floor(nowMs / 1000);
+    if (second !== this.second) {
+      this.second = second;
+      this.printed = 0;
+    }
+    if (this.printed < this.perSecond) {
+      this.printed++;
+      return true;
+    }
+    this.held++;
+    return false;
+  }
+
+  flush(): string | undefined {
+    if (this.held === 0) {
+      return undefined;
+    }
+    const line = `… ${this.held} more response${this.held === 1 ? '' : 's'}`;
+    this.held = 0;
+    return line;
+  }
+}
+
+/**
+ * The summary table: a header, one row per version (count, share, weight, difference, p50, p95,
+ * p99 in ms, error rate) and the verdict. Shares are of the verdict window; counts since start.
+ */
+export function formatSummaryTable(s: SamplerSnapshot, nowMs: number): string {
+  const head = ['version', 'count', 'share', 'weight', 'diff', 'p50 ms', 'p95 ms', 'p99 ms', 'errors'];
+  const rows = s.rows.map((r) => [
+    r.version,
+    String(r.count),
+    percent(r.share),
+    r.weight === undefined ? '-' : percent(r.weight),
+    r.difference === undefined ? '-' : `${r.difference >= 0 ? '+' : ''}${r.difference.toFixed(1)}`,
+    r.latency.count ? ms(r.latency.p50) : '-',
+    r.latency.count ? ms(r.latency.p95) : '-',
+    r.latency.count ? ms(r.latency.p99) : '-',
+    r.count ? percent(100 * r.errorRate) : '-',
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+  const line = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  const window = Math.max(0, Math.round((nowMs - s.windowStartedAt) / 1000));
+  return [
+    `── ${formatTime(nowMs)}  ${s.total} responses, ${s.errors} errors; verdict window ${s.windowTotal} responses over ${window} s`,
+    line(head),
+    ...rows.map(line),
+    `verdict: ${verdictText(s.verdict)}`,
+  ].join('\n');
+}
+
+function pad(text: string, width: number): string {
+  return text.length >= width ? text : text.padEnd(width);
+}
+
+function ms(value: number): string {
+  return value < 10 ? value.toFixed(2) : value < 100 ? value.toFixed(1) : value.toFixed(0);
+}
+
+function percent(value: number): string {
+  return `${value.toFixed(1)}%`;
+}
