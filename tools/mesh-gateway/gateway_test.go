@@ -151,7 +151,10 @@ func startGateway(t *testing.T, xds string) *store {
 
 type testLogWriter struct{ t *testing.T }
 
-func (w *testLogWriter) Write(p []byte) (int, error) { w.t.Log(strings.TrimSpace(string(p))); return len(p), nil }
+func (w *testLogWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimSpace(string(p)))
+	return len(p), nil
+}
 
 type result struct {
 	status                  int
