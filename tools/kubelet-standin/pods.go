@@ -44,8 +44,8 @@ func newPodController(client kubernetes.Interface, informer coreinformers.PodInf
 	c := &podController{
 		runtime: rt,
 		client:  client,
-		lister: informer.Lister(),
-		synced: informer.Informer().HasSynced,
+		lister:  informer.Lister(),
+		synced:  informer.Informer().HasSynced,
 		queue: workqueue.NewTypedRateLimitingQueueWithConfig(
 			workqueue.DefaultTypedControllerRateLimiter[string](),
 			workqueue.TypedRateLimitingQueueConfig[string]{Name: "pods"}),

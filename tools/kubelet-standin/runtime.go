@@ -25,8 +25,8 @@ const (
 	// kindForwarded: no process of ours; the pod's ports are forwarded to local servers
 	// named by its fn-mesh.io/standin-forward annotation (or everything, in pretend mode).
 	kindForwarded containerKind = iota
-	kindNginx     // Debian's nginx with the configuration the pod mounts
-	kindGateway   // the Envoy stand-in (tools/mesh-gateway) for an Istio ingress gateway
+	kindNginx                   // Debian's nginx with the configuration the pod mounts
+	kindGateway                 // the Envoy stand-in (tools/mesh-gateway) for an Istio ingress gateway
 	kindUnrunnable
 )
 
@@ -277,7 +277,9 @@ func (r *podRuntime) supervise(sb *sandbox, p *proc, pod *v1.Pod, c v1.Container
 			err = cmd.Start()
 		}
 		if err != nil {
-			p.update(func(s *containerState) { s.running, s.ready, s.reason, s.message = false, false, "CreateContainerError", err.Error() })
+			p.update(func(s *containerState) {
+				s.running, s.ready, s.reason, s.message = false, false, "CreateContainerError", err.Error()
+			})
 			klog.ErrorS(err, "container not started", "pod", sb.key, "container", c.Name)
 			r.notify(sb.key)
 			if !sleepOrStop(p.stop, backoff) {
@@ -287,7 +289,9 @@ func (r *podRuntime) supervise(sb *sandbox, p *proc, pod *v1.Pod, c v1.Container
 			continue
 		}
 		began := time.Now()
-		p.update(func(s *containerState) { s.running, s.ready, s.startedAt, s.reason, s.message = true, false, began, "", "" })
+		p.update(func(s *containerState) {
+			s.running, s.ready, s.startedAt, s.reason, s.message = true, false, began, "", ""
+		})
 		klog.InfoS("container started", "pod", sb.key, "container", c.Name, "pid", cmd.Process.Pid, "log", logPath)
 		r.notify(sb.key)
 		exited := make(chan error, 1)

@@ -41,7 +41,6 @@ func nginxPod(uid string) *v1.Pod {
 	}
 }
 
-
 // Runs Debian's nginx for a pod the way the stand-in does, on the pod IP's loopback twin.
 func TestRuntimeRunsNginxOnThePodsLoopbackTwin(t *testing.T) {
 	nginx, err := exec.LookPath("nginx")
