@@ -27,6 +27,11 @@
 #   FN_MESH_KUBELET_STANDIN_CONTAINERS   run (default): run nginx and gateway containers, report
 #                                        others as not run; pretend: report every container
 #                                        running and ready, run nothing (the stand-in before)
+#   FN_MESH_KUBELET_STANDIN_ISTIO_SIDECARS
+#                                        refuse (default): injected istio-init/istio-proxy are
+#                                        reported not run (StandinCannotRun), the pod not ready;
+#                                        bypass: reported bypassed (IDs fn-mesh-standin-bypassed://),
+#                                        the pod ready, traffic reaching the app directly
 #   FN_MESH_ISTIOD_PORT                  istiod's first port (xDS), for gateway pods (default 15010)
 set -euo pipefail
 
@@ -146,6 +151,7 @@ cmd_start() {
   command -v nginx >/dev/null || bash "$here/nginx-available.sh" >&2
   local args=(--kubeconfig "$kubeconfig" --node-name "$NODE" --listen "127.0.0.1:$port"
     --containers "${FN_MESH_KUBELET_STANDIN_CONTAINERS:-run}" --state-dir "$state/pods"
+    --istio-sidecars "${FN_MESH_KUBELET_STANDIN_ISTIO_SIDECARS:-refuse}"
     --nginx "$(command -v nginx)" --mesh-gateway "$bin/$GATEWAY"
     --istiod-xds "127.0.0.1:${FN_MESH_ISTIOD_PORT:-15010}")
   [[ -z "${FN_MESH_KUBELET_STANDIN_CLIENT_CA:-}" ]] || args+=(--client-ca-file "$FN_MESH_KUBELET_STANDIN_CLIENT_CA")

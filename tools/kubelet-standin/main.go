@@ -63,6 +63,7 @@ func parseFlags() options {
 	flag.DurationVar(&o.statusFrequency, "node-status-update-frequency", 60*time.Second, "how often the Node status heartbeat is posted")
 	flag.StringVar(&o.podCIDR, "pod-cidr", "10.244.0.0/16", "pod IPs come from here; processes listen on each IP's loopback twin 127.b.c.d")
 	flag.StringVar(&o.runtime.mode, "containers", "run", "run: run nginx and gateway containers, report others as not run; pretend: report every container running and run none")
+	flag.StringVar(&o.runtime.sidecars, "istio-sidecars", "refuse", "refuse: injected Istio sidecars (istio-init, istio-proxy) are reported not run and their pod not ready; bypass: they are reported bypassed (completed/running, IDs fn-mesh-standin-bypassed://) and traffic reaches the app directly")
 	flag.StringVar(&o.runtime.stateDir, "state-dir", os.TempDir()+"/fn-mesh-kubelet-standin", "per-pod directories (configurations, logs, temp files)")
 	flag.StringVar(&o.runtime.nginx, "nginx", "nginx", "the nginx binary that runs nginx containers")
 	flag.StringVar(&o.runtime.gateway, "mesh-gateway", "mesh-gateway", "the Envoy stand-in binary that runs Istio ingress gateway containers")
@@ -101,6 +102,9 @@ func run(o options) error {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
 
+	if o.runtime.sidecars != "refuse" && o.runtime.sidecars != "bypass" {
+		return fmt.Errorf("--istio-sidecars must be refuse or bypass, not %q", o.runtime.sidecars)
+	}
 	if o.runtime.mode != "run" && o.runtime.mode != "pretend" {
 		return fmt.Errorf("--containers must be run or pretend, not %q", o.runtime.mode)
 	}

@@ -28,7 +28,13 @@ const (
 	kindNginx                   // Debian's nginx with the configuration the pod mounts
 	kindGateway                 // the Envoy stand-in (tools/mesh-gateway) for an Istio ingress gateway
 	kindUnrunnable
+	// kindBypassed: an injected Istio sidecar (istio-init, istio-proxy) that is not run
+	// and reported so (--istio-sidecars=bypass): traffic reaches the app directly.
+	kindBypassed
 )
+
+// bypassNote is the message of a bypassed sidecar container.
+const bypassNote = "not run by the fn-mesh kubelet stand-in (--istio-sidecars=bypass): no Envoy, no iptables; traffic reaches the app directly"
 
 // reasonCannotRun is the waiting reason of containers the stand-in cannot run.
 const reasonCannotRun = "StandinCannotRun"
@@ -41,6 +47,7 @@ type containerState struct {
 	restarts  int32
 	reason    string // waiting reason when not running
 	message   string
+	bypassed  bool // running only on paper: see kindBypassed
 	lastTerm  *v1.ContainerStateTerminated
 }
 
@@ -78,6 +85,7 @@ type sandbox struct {
 
 type runtimeConfig struct {
 	mode     string // "run" (default) or "pretend" (every container reported running, none run)
+	sidecars string // "refuse" (default: injected Istio sidecars are not run, the pod not ready) or "bypass"
 	stateDir string // per-pod directories for configurations, logs and temp files
 	nginx    string // nginx binary
 	gateway  string // mesh-gateway binary
@@ -119,6 +127,8 @@ func (r *podRuntime) classify(pod *v1.Pod, c v1.Container, init bool) (container
 	}
 	name := imageName(c.Image)
 	switch {
+	case name == "proxyv2" && !slices.Contains(c.Args, "router") && r.cfg.sidecars == "bypass":
+		return kindBypassed, bypassNote
 	case init && !isSidecar(c):
 		return kindUnrunnable, fmt.Sprintf("the fn-mesh kubelet stand-in runs no init containers (image %s)", c.Image)
 	case name == "nginx" || name == "nginx-unprivileged":
@@ -185,6 +195,10 @@ func (r *podRuntime) start(sb *sandbox, pod *v1.Pod, c v1.Container, kind contai
 	case kindForwarded:
 		p.st = containerState{running: true, ready: true, startedAt: time.Now()}
 		close(p.done)
+	case kindBypassed:
+		p.st = containerState{running: true, ready: true, startedAt: time.Now(), bypassed: true, message: msg}
+		close(p.done)
+		klog.InfoS("Istio sidecar bypassed", "pod", sb.key, "container", c.Name)
 	case kindUnrunnable:
 		reason := reasonCannotRun
 		if msg == "PodInitializing" {

@@ -45,7 +45,8 @@ func podStatus(pod *v1.Pod, now metav1.Time, ip string, states map[string]contai
 		} else if st.State.Running != nil {
 			// A running init container of a forwarded pod: report it completed.
 			st.State = v1.ContainerState{Terminated: &v1.ContainerStateTerminated{ExitCode: 0, Reason: "Completed",
-				StartedAt: st.State.Running.StartedAt, FinishedAt: st.State.Running.StartedAt, ContainerID: st.ContainerID}}
+				StartedAt: st.State.Running.StartedAt, FinishedAt: st.State.Running.StartedAt, ContainerID: st.ContainerID,
+				Message: states[c.Name].message}}
 			st.Ready, st.Started = false, new(false)
 		} else {
 			initialized = false
@@ -95,6 +96,10 @@ func containerStatusOf(pod *v1.Pod, c v1.Container, cs containerState, prev v1.C
 	}
 	if cs.running {
 		st.ContainerID = fmt.Sprintf("fn-mesh-standin://%s/%s", pod.UID, c.Name)
+		if cs.bypassed {
+			st.ContainerID = fmt.Sprintf("fn-mesh-standin-bypassed://%s/%s", pod.UID, c.Name)
+			st.ImageID = "fn-mesh-standin-bypassed://" + c.Image
+		}
 		startedAt := metav1.NewTime(cs.startedAt)
 		if prev.State.Running != nil && prev.ContainerID == st.ContainerID && prev.RestartCount == cs.restarts {
 			startedAt = prev.State.Running.StartedAt // same run: keep the posted time

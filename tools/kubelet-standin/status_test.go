@@ -129,6 +129,15 @@ func TestClassifyRunsNginxAndTheGatewayOnly(t *testing.T) {
 			t.Errorf("%s %v: kind %d (%q), want %d", c.c.Image, c.c.Args, got, msg, c.want)
 		}
 	}
+	bypass := &podRuntime{cfg: runtimeConfig{mode: "run", sidecars: "bypass"}}
+	for _, c := range cases[3:5] {
+		if got, msg := bypass.classify(pod, c.c, c.init); got != kindBypassed || msg != bypassNote {
+			t.Errorf("bypass mode, %v: kind %d", c.c.Args, got)
+		}
+	}
+	if got, _ := bypass.classify(pod, cases[2].c, false); got != kindGateway {
+		t.Errorf("bypass mode must still run the gateway: kind %d", got)
+	}
 	forwarded := &v1.Pod{ObjectMeta: metav1.ObjectMeta{Annotations: map[string]string{forwardAnnotation: "80=127.0.0.1:1"}}}
 	if got, _ := r.classify(forwarded, v1.Container{Image: "fnproject/fnserver"}, false); got != kindForwarded {
 		t.Errorf("a forwarded pod's container: kind %d", got)
