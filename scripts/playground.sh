@@ -2,7 +2,10 @@
 # The playground: everything Fn Mesh works with, running locally from real parts, and VS Code with
 # the extension installed from its VSIX, in a browser.
 #   - the local Kubernetes control plane (kube-apiserver + etcd + controller-manager, Istio and
-#     Gateway API CRDs) and the kubelet stand-in (pods become Ready; port-forward works);
+#     Gateway API CRDs) and the kubelet stand-in (runs nginx pods and the gateway; port-forward);
+#   - istiod with its injection and validation webhooks, and the istio-ingressgateway Deployment
+#     and Service in istio-system (its pod runs the Envoy stand-in); namespace hello-app is
+#     labelled istio-injection=enabled;
 #   - the real Fn server with app hello-app, functions v1 and v2, and the runner-lb stand-in that
 #     runs them with the real Node FDK ({"message":"Hello V1"} / {"message":"Hello V2"});
 #   - the Fn server registered in the cluster as the fn-helm chart lays it out, so the extension
@@ -50,6 +53,12 @@ eval "$(bash scripts/controlplane.sh env)"
 bash scripts/kubelet-standin.sh start
 started+=("bash scripts/kubelet-standin.sh stop")
 
+log "istiod, its webhooks and the ingress gateway"
+bash scripts/istio.sh start
+started+=("bash scripts/istio.sh stop")
+bash scripts/istio.sh enable-injection hello-app
+eval "$(bash scripts/istio.sh env)"
+
 log "Fn server with hello-app (v1, v2) and the runner-lb stand-in"
 bash scripts/fnserver.sh start
 started+=("bash scripts/fnserver.sh stop")
@@ -71,6 +80,8 @@ playground: ready.
   kubeconfig:  $KUBECONFIG (context $(bash scripts/controlplane.sh kubectl config current-context 2>/dev/null || echo '?'))
   Fn API:      http://127.0.0.1:$FN_MESH_FN_PORT   (also found by the extension in the cluster: Service fn-system/fn)
   runner-lb:   http://127.0.0.1:$FN_MESH_LB_PORT/t/hello-app/v1
+  istiod:      xDS $FN_MESH_ISTIOD_XDS, $FN_MESH_ISTIOD_HTTP/debug; istioctl: bash scripts/istio.sh istioctl ...
+  gateway:     ${FN_MESH_GATEWAY_URL:-?} (the Envoy stand-in; send the Host of a VirtualService)
 MSG
 # Foreground until Ctrl-C; prints the URL to open.
 unset FN_API_URL
