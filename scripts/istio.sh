@@ -14,7 +14,8 @@
 #   scripts/istio.sh inject-config  the files `istioctl kube-inject` takes offline, as its flags
 #   scripts/istio.sh enable-injection NS...   create/label namespaces istio-injection=enabled
 #   scripts/istio.sh istioctl ARGS...         the built istioctl against the local cluster
-#   scripts/istio.sh test           the gateway stand-in's integration test against this istiod
+#   scripts/istio.sh test           the config splitter's tests and the gateway stand-in's
+#                                   integration test against this istiod
 #
 # Start the control plane first (scripts/controlplane.sh start), and the kubelet
 # stand-in (scripts/kubelet-standin.sh start) for the gateway pod to run. Binaries in
@@ -336,8 +337,11 @@ main() {
       local url
       url="$(gateway_url)"
       [[ -n "$url" ]] || die "no istio-ingressgateway pod with an IP: is the kubelet stand-in running?"
+      local rc=0
+      (cd "$module_dir" && go test -count=1 -v ./cmd/...) || rc=1
       (cd "$(dirname "$here")/tools/mesh-gateway" && KUBECONFIG="$kubeconfig" FN_MESH_KUBECTL="$bin/kubectl" \
-        FN_MESH_GATEWAY_URL="$url" go test -tags integration -count=1 -v -timeout 15m -run Integration ./...)
+        FN_MESH_GATEWAY_URL="$url" go test -tags integration -count=1 -v -timeout 15m -run Integration ./...) || rc=1
+      return "$rc"
       ;;
     istioctl)
       [[ -x "$bin/istioctl" ]] || die "no $bin/istioctl: run '$0 build' first"
