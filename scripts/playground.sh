@@ -73,6 +73,12 @@ if [ ! -d "$workspace" ]; then
   mkdir -p "$workspace"
   cp -r tools/fn-lb/functions/. "$workspace/"
 fi
+# The proxies' nginx runs on this machine (kubelet stand-in), where no cluster DNS resolves
+# fn.fn-system.svc.cluster.local: Route Traffic points them at the local runner-lb instead.
+if [ ! -f "$workspace/.vscode/settings.json" ]; then
+  mkdir -p "$workspace/.vscode"
+  printf '{\n  "fnMesh.routing.fnLbUrl": "http://127.0.0.1:%s"\n}\n' "$FN_MESH_LB_PORT" >"$workspace/.vscode/settings.json"
+fi
 
 cat >&2 <<MSG
 
