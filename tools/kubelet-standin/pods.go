@@ -207,6 +207,11 @@ func (c *podController) postStatus(ctx context.Context, key string, pod *v1.Pod)
 	if updated != nil {
 		ready := hasCondition(updated.Status, v1.PodReady)
 		klog.InfoS("pod status posted", "pod", klog.KObj(pod), "phase", updated.Status.Phase, "ready", ready, "podIP", updated.Status.PodIP)
+		for _, st := range append(append([]v1.ContainerStatus{}, updated.Status.InitContainerStatuses...), updated.Status.ContainerStatuses...) {
+			if w := st.State.Waiting; w != nil && w.Reason == reasonCannotRun && !waitingFor(pod.Status, st.Name, reasonCannotRun) {
+				c.recorder.Eventf(updated, v1.EventTypeWarning, reasonCannotRun, "Container %s not run: %s", st.Name, w.Message)
+			}
+		}
 		if ready && !hasCondition(pod.Status, v1.PodReady) {
 			c.recorder.Event(updated, v1.EventTypeNormal, "Started", "Containers ready (fn-mesh kubelet stand-in: nginx and the gateway stand-in run as local processes; forwarded pods run nothing)")
 		}
@@ -225,4 +230,14 @@ func (c *podController) lookup(namespace, name string, uid types.UID) (*v1.Pod, 
 		return nil, apierrors.NewNotFound(v1.Resource("pods"), name)
 	}
 	return pod, nil
+}
+
+// waitingFor tells whether status already reported container name waiting for reason.
+func waitingFor(status v1.PodStatus, name, reason string) bool {
+	for _, st := range append(append([]v1.ContainerStatus{}, status.InitContainerStatuses...), status.ContainerStatuses...) {
+		if st.Name == name && st.State.Waiting != nil && st.State.Waiting.Reason == reason {
+			return true
+		}
+	}
+	return false
 }
