@@ -126,10 +126,10 @@ build_binaries() {
 # files; regenerated when istioctl or the webhook port changed.
 generate_config() {
   local want
-  want="$(cat "$bin/.istio-istioctl.stamp" "$bin/.istio-fn-mesh-istio-config.stamp") port=$webhook_port"
+  want="$(cat "$bin/.istio-istioctl.stamp" "$bin/.istio-fn-mesh-istio-config.stamp") port=$webhook_port profile=default defaultRevision=default"
   [[ "$(cat "$config_dir/.stamp" 2>/dev/null)" == "$want" ]] && return 0
   mkdir -p "$config_dir"
-  "$bin/istioctl" manifest generate --set profile=default >"$config_dir/manifest.yaml" 2>"$config_dir/manifest.log" ||
+  "$bin/istioctl" manifest generate --set profile=default --set values.defaultRevision=default >"$config_dir/manifest.yaml" 2>"$config_dir/manifest.log" ||
     die "istioctl manifest generate failed: $(tail -n 5 "$config_dir/manifest.log")"
   "$bin/fn-mesh-istio-config" -out "$config_dir" -webhook-url "https://localhost:$webhook_port" <"$config_dir/manifest.yaml" ||
     die "splitting the generated manifest failed"

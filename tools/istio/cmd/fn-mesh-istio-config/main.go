@@ -7,9 +7,9 @@
 //	inject-config     the injection template (ConfigMap istio-sidecar-injector, key config)
 //	inject-values     the injection values (same ConfigMap, key values)
 //	configmaps.yaml   both ConfigMaps, as a cluster has them in istio-system
-//	webhooks.yaml     the injection and validation webhooks, pointed at istiod's URL
-//	                  (-webhook-url) instead of the istiod Service; validation fails
-//	                  closed (failurePolicy Fail)
+//	webhooks.yaml     the injection and both validation webhooks (the revision's and the
+//	                  default revision's), pointed at istiod's URL (-webhook-url) instead
+//	                  of the istiod Service; validation fails closed (failurePolicy Fail)
 //	gateway.yaml      the istio-ingressgateway ServiceAccount, Role, RoleBinding,
 //	                  Deployment and Service, as the default profile lays them out
 //
@@ -90,22 +90,25 @@ func run(in io.Reader, out, url string) error {
 	if mutating == nil {
 		return fmt.Errorf("the manifest lacks MutatingWebhookConfiguration istio-sidecar-injector")
 	}
-	var validating object
-	for _, o := range objs {
-		if o["kind"] == "ValidatingWebhookConfiguration" && (validating == nil || str(o, "metadata", "labels", "istio.io/rev") == "default") {
-			validating = o
-		}
-	}
-	if validating == nil {
-		return fmt.Errorf("the manifest has no ValidatingWebhookConfiguration")
-	}
 	if err := pointAt(mutating, url, ""); err != nil {
 		return err
 	}
-	if err := pointAt(validating, url, "Fail"); err != nil {
-		return err
+	docs["webhooks.yaml"] = []object{mutating}
+	// istio-validator-istio-system validates objects labelled istio.io/rev=default;
+	// istiod-default-validator (generated with defaultRevision=default, as the default
+	// revision of an install has it) validates all the others.
+	for _, o := range objs {
+		if o["kind"] != "ValidatingWebhookConfiguration" {
+			continue
+		}
+		if err := pointAt(o, url, "Fail"); err != nil {
+			return err
+		}
+		docs["webhooks.yaml"] = append(docs["webhooks.yaml"], o)
 	}
-	docs["webhooks.yaml"] = []object{mutating, validating}
+	if len(docs["webhooks.yaml"]) < 3 {
+		return fmt.Errorf("the manifest lacks the ValidatingWebhookConfigurations (generate it with --set values.defaultRevision=default)")
+	}
 
 	for _, kind := range []string{"ServiceAccount", "Role", "RoleBinding", "Deployment", "Service"} {
 		for _, o := range objs {
