@@ -143,7 +143,7 @@ if grep -q '^kube-controller-manager: running' <<<"$status"; then
     sleep 0.2
   done
   ((pods == 2)) || fail "ReplicaSet creates 2 Pending pods" "got $pods"
-  pass "ReplicaSet creates 2 pods, Pending (no kubelet)"
+  pass "ReplicaSet creates 2 pods, Pending (no kubelet, or an image the kubelet stand-in cannot run)"
 else
   echo "skip   Deployment -> ReplicaSet: kube-controller-manager is not running"
 fi
