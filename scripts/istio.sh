@@ -340,7 +340,7 @@ main() {
       local rc=0
       (cd "$module_dir" && go test -count=1 -v ./cmd/...) || rc=1
       (cd "$(dirname "$here")/tools/mesh-gateway" && KUBECONFIG="$kubeconfig" FN_MESH_KUBECTL="$bin/kubectl" \
-        FN_MESH_GATEWAY_URL="$url" go test -tags integration -count=1 -v -timeout 15m -run Integration ./...) || rc=1
+        FN_MESH_GATEWAY_URL="$url" FN_MESH_ISTIO_SH="$here/istio.sh" go test -tags integration -count=1 -v -timeout 15m -run Integration ./...) || rc=1
       return "$rc"
       ;;
     istioctl)

@@ -150,7 +150,7 @@ cmd_start() {
 
   command -v nginx >/dev/null || bash "$here/nginx-available.sh" >&2
   local args=(--kubeconfig "$kubeconfig" --node-name "$NODE" --listen "127.0.0.1:$port"
-    --containers "${FN_MESH_KUBELET_STANDIN_CONTAINERS:-run}" --state-dir "$state/pods"
+    --containers "${FN_MESH_KUBELET_STANDIN_CONTAINERS:-run}" --state-dir "$state"
     --istio-sidecars "${FN_MESH_KUBELET_STANDIN_ISTIO_SIDECARS:-refuse}"
     --nginx "$(command -v nginx)" --mesh-gateway "$bin/$GATEWAY"
     --istiod-xds "127.0.0.1:${FN_MESH_ISTIOD_PORT:-15010}")

@@ -255,6 +255,39 @@ func TestIntegrationGatewayObeysIstiod(t *testing.T) {
 		}
 	})
 
+	t.Run("istiod stopped and restarted", func(t *testing.T) {
+		script := os.Getenv("FN_MESH_ISTIO_SH")
+		if script == "" {
+			t.Fatal("FN_MESH_ISTIO_SH is not set: run this test through scripts/istio.sh test")
+		}
+		run := func(args ...string) {
+			out, err := exec.Command("bash", append([]string{script}, args...)...).CombinedOutput()
+			if err != nil {
+				t.Fatalf("istio.sh %v: %v\n%s", args, err, out)
+			}
+		}
+		run("stop")
+		// failurePolicy Fail: no Istio write passes while istiod is away.
+		cmd := exec.Command(os.Getenv("FN_MESH_KUBECTL"), "apply", "-f", "-")
+		cmd.Stdin = strings.NewReader(virtualService(0, 100))
+		if out, err := cmd.CombinedOutput(); err == nil || !strings.Contains(string(out), "failed calling webhook") {
+			t.Errorf("apply while istiod is stopped: err %v, output %s; want a webhook failure", err, out)
+		}
+		// The gateway keeps serving the last routes it had.
+		for range 20 {
+			if r := through(t, "/", nil); r.version != "v1" || r.route != "split" {
+				t.Fatalf("while istiod is away: %+v", r)
+			}
+		}
+		run("start")
+		kubectl(t, virtualService(0, 100), "apply", "-f", "-")
+		took := waitUntil(t, "the reconnected gateway serves the current routes", 30*time.Second, func() (bool, string) {
+			r := through(t, "/", nil)
+			return r.version == "v2", fmt.Sprintf("%+v", r)
+		})
+		t.Logf("after the restart, 0/100 served within %s", took)
+	})
+
 	t.Run("subset without pods", func(t *testing.T) {
 		if r := through(t, "/nopods", nil); r.status != 503 || r.body != "no healthy upstream" {
 			t.Errorf("subset v3: %+v, want 503 no healthy upstream", r)
