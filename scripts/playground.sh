@@ -4,8 +4,8 @@
 #   - the local Kubernetes control plane (kube-apiserver + etcd + controller-manager, Istio and
 #     Gateway API CRDs) and the kubelet stand-in (runs nginx pods and the gateway; port-forward);
 #   - istiod with its injection and validation webhooks, and the istio-ingressgateway Deployment
-#     and Service in istio-system (its pod runs the Envoy stand-in); namespace hello-app is
-#     labelled istio-injection=enabled;
+#     and Service in istio-system (its pod runs the Envoy stand-in); namespace default (where
+#     Route Traffic puts hello-app's routing) is labelled istio-injection=enabled;
 #   - the real Fn server with app hello-app, functions v1 and v2, and the runner-lb stand-in that
 #     runs them with the real Node FDK ({"message":"Hello V1"} / {"message":"Hello V2"});
 #   - the Fn server registered in the cluster as the fn-helm chart lays it out, so the extension
@@ -23,6 +23,9 @@ log() { printf '\nplayground: %s\n' "$*" >&2; }
 export FN_MESH_STATE="${FN_MESH_STATE:-${FN_MESH_CACHE:-$HOME/.cache/fn-mesh}/state}"
 export FN_MESH_FN_PORT="${FN_MESH_FN_PORT:-8080}"
 export FN_MESH_LB_PORT="${FN_MESH_LB_PORT:-8090}"
+# Injected sidecars (Fn Mesh labels its proxy pods for injection) cannot run here: the kubelet
+# stand-in reports them bypassed (not run, traffic straight to nginx) so proxies can be ready.
+export FN_MESH_KUBELET_STANDIN_ISTIO_SIDECARS="${FN_MESH_KUBELET_STANDIN_ISTIO_SIDECARS:-bypass}"
 
 started=()
 cleanup() {
@@ -56,7 +59,8 @@ started+=("bash scripts/kubelet-standin.sh stop")
 log "istiod, its webhooks and the ingress gateway"
 bash scripts/istio.sh start
 started+=("bash scripts/istio.sh stop")
-bash scripts/istio.sh enable-injection hello-app
+# Route Traffic applies to the kubeconfig context's namespace: default.
+bash scripts/istio.sh enable-injection default
 eval "$(bash scripts/istio.sh env)"
 
 log "Fn server with hello-app (v1, v2) and the runner-lb stand-in"

@@ -28,6 +28,9 @@ export FN_MESH_ETCD_PORT="${FN_MESH_ETCD_PORT:-22379}"
 export FN_MESH_KCM_PORT="${FN_MESH_KCM_PORT:-20257}"
 export FN_MESH_KUBELET_PORT="${FN_MESH_KUBELET_PORT:-20250}"
 export FN_MESH_ISTIOD_PORT="${FN_MESH_ISTIOD_PORT:-25010}" # 25010..25017, clear of Istio's 15010..
+# Injected sidecars (Fn Mesh labels its proxy pods for injection) cannot run here: the kubelet
+# stand-in reports them bypassed (not run, traffic straight to nginx) so proxies can be ready.
+export FN_MESH_KUBELET_STANDIN_ISTIO_SIDECARS="${FN_MESH_KUBELET_STANDIN_ISTIO_SIDECARS:-bypass}"
 export FN_MESH_TEST_TALLY
 FN_MESH_TEST_TALLY="$(mktemp)"
 mkdir -p test-output
