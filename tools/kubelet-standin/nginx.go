@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net"
 	"net/http"
@@ -155,7 +156,10 @@ func volumeNamed(pod *v1.Pod, name string) *v1.Volume {
 // httpGet (2xx/3xx is ready) or tcpSocket. Without a probe the container is ready
 // once started, as with a kubelet; exec probes cannot run and count as passing.
 // Until the first success it probes every 500 ms, then every periodSeconds.
-func (r *podRuntime) probe(sb *sandbox, p *proc, c v1.Container, done <-chan struct{}) {
+func (r *podRuntime) probe(sb *sandbox, p *proc, pod *v1.Pod, c v1.Container, done <-chan struct{}) {
+	if r.cfg.sidecars == "bypass" {
+		c = withAppProbe(pod, c)
+	}
 	check := probeFunc(sb.twin, c)
 	period := 10 * time.Second
 	if pr := c.ReadinessProbe; pr != nil {
@@ -236,4 +240,41 @@ func resolvePort(c v1.Container, port string) string {
 		}
 	}
 	return port
+}
+
+// withAppProbe undoes Istio's probe rewrite for a pod whose sidecar is bypassed: the
+// injector points an app's httpGet probe at pilot-agent (/app-health/<c>/readyz on
+// 15020) and keeps the original in istio-proxy's ISTIO_KUBE_APP_PROBERS; pilot-agent
+// would run that original probe, so the stand-in runs it directly.
+func withAppProbe(pod *v1.Pod, c v1.Container) v1.Container {
+	if c.ReadinessProbe == nil || c.ReadinessProbe.HTTPGet == nil {
+		return c
+	}
+	var probers string
+	for _, sc := range append(append([]v1.Container{}, pod.Spec.InitContainers...), pod.Spec.Containers...) {
+		for _, e := range sc.Env {
+			if sc.Name == "istio-proxy" && e.Name == "ISTIO_KUBE_APP_PROBERS" {
+				probers = e.Value
+			}
+		}
+	}
+	var m map[string]struct {
+		HTTPGet        *v1.HTTPGetAction   `json:"httpGet,omitempty"`
+		TCPSocket      *v1.TCPSocketAction `json:"tcpSocket,omitempty"`
+		TimeoutSeconds int32               `json:"timeoutSeconds,omitempty"`
+	}
+	if probers == "" || json.Unmarshal([]byte(probers), &m) != nil {
+		return c
+	}
+	orig, ok := m[c.ReadinessProbe.HTTPGet.Path]
+	if !ok || (orig.HTTPGet == nil && orig.TCPSocket == nil) {
+		return c
+	}
+	probe := c.ReadinessProbe.DeepCopy()
+	probe.HTTPGet, probe.TCPSocket = orig.HTTPGet, orig.TCPSocket
+	if orig.TimeoutSeconds > 0 {
+		probe.TimeoutSeconds = orig.TimeoutSeconds
+	}
+	c.ReadinessProbe = probe
+	return c
 }

@@ -311,7 +311,7 @@ func (r *podRuntime) supervise(sb *sandbox, p *proc, pod *v1.Pod, c v1.Container
 		exited := make(chan error, 1)
 		go func() { exited <- cmd.Wait() }()
 		probeDone := make(chan struct{})
-		go r.probe(sb, p, c, probeDone)
+		go r.probe(sb, p, pod, c, probeDone)
 
 		select {
 		case <-p.stop:

@@ -7,6 +7,7 @@ import (
 
 	v1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
 )
 
 func twoContainerPod() *v1.Pod {
@@ -175,5 +176,22 @@ func TestRewriteListenBindsThePodAddressOnly(t *testing.T) {
 		if !strings.Contains(got, want) {
 			t.Errorf("missing %q in:\n%s", want, got)
 		}
+	}
+}
+
+func TestWithAppProbeRunsTheProbeIstioRewrote(t *testing.T) {
+	rewritten := &v1.Probe{ProbeHandler: v1.ProbeHandler{HTTPGet: &v1.HTTPGetAction{Path: "/app-health/proxy/readyz", Port: intstr.FromInt32(15020)}}, PeriodSeconds: 5}
+	always := v1.ContainerRestartPolicyAlways
+	pod := &v1.Pod{Spec: v1.PodSpec{
+		InitContainers: []v1.Container{{Name: "istio-proxy", RestartPolicy: &always, Env: []v1.EnvVar{{Name: "ISTIO_KUBE_APP_PROBERS",
+			Value: `{"/app-health/proxy/readyz":{"httpGet":{"path":"/healthz","port":8080,"scheme":"HTTP"},"timeoutSeconds":3}}`}}}},
+		Containers: []v1.Container{{Name: "proxy", ReadinessProbe: rewritten}},
+	}}
+	got := withAppProbe(pod, pod.Spec.Containers[0]).ReadinessProbe
+	if got.HTTPGet.Path != "/healthz" || got.HTTPGet.Port.IntValue() != 8080 || got.TimeoutSeconds != 3 || got.PeriodSeconds != 5 {
+		t.Fatalf("probe %+v", got)
+	}
+	if rewritten.HTTPGet.Path != "/app-health/proxy/readyz" {
+		t.Fatal("the pod's own probe was changed")
 	}
 }
