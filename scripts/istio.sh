@@ -262,11 +262,11 @@ cmd_start() {
 
   if [[ "${FN_MESH_ISTIO_GATEWAY:-1}" != 0 ]]; then
     kctl apply -f "$config_dir/gateway.yaml" >/dev/null
-    if kctl get node fn-mesh-node >/dev/null 2>&1; then
+    if [[ "$(kctl get node fn-mesh-node -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null)" == True ]]; then
       wait_for "the istio-ingressgateway pod ready (is the kubelet stand-in running?)" gateway_ready
       log "$((SECONDS - started))s istio-ingressgateway ready: $(gateway_url)"
     else
-      log "istio-ingressgateway installed; no node runs it (start scripts/kubelet-standin.sh)"
+      log "istio-ingressgateway installed; no Ready node runs it (start scripts/kubelet-standin.sh)"
     fi
   fi
   log "running: log $state/istiod.log; eval \"\$($0 env)\" for the addresses"
