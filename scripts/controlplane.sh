@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # A real local Kubernetes control plane for the tests and the playground:
 # etcd (our embed-based fn-mesh-etcd), kube-apiserver with RBAC and static tokens,
-# kube-controller-manager, and the Istio and Gateway API CRDs. No kubelet: pods
-# stay Pending, which the extension's tests do not mind.
+# kube-controller-manager, and the Istio (from the istio.io/istio module of
+# tools/istio, as istiod) and Gateway API CRDs. No kubelet: pods stay Pending until
+# scripts/kubelet-standin.sh runs; istiod comes from scripts/istio.sh.
 #
 #   scripts/controlplane.sh build    install Debian deps, build binaries, fetch CRDs
 #   scripts/controlplane.sh start    build if needed, start everything, wait until ready
@@ -26,7 +27,6 @@ set -euo pipefail
 
 # Bump when the build steps change, so binaries built by an older recipe are rebuilt.
 readonly RECIPE_VERSION=1
-readonly ISTIO_API_VERSION=v1.32.0     # Go module istio.io/api
 readonly GATEWAY_API_VERSION=v1.6.3    # Go module sigs.k8s.io/gateway-api
 readonly APT_PACKAGES=(openssl)
 # Binary name => Go package, relative to the tools module.
@@ -49,7 +49,10 @@ etcd_port="${FN_MESH_ETCD_PORT:-12379}"
 kcm_port="${FN_MESH_KCM_PORT:-10257}"
 timeout_s="${FN_MESH_CONTROLPLANE_TIMEOUT:-120}"
 kubectl_cache="$state/kubectl-cache"
-crd_dirs=("$crds/istio-$ISTIO_API_VERSION" "$crds/gateway-api-$GATEWAY_API_VERSION")
+# The Istio CRDs come from the istio.io/istio module that tools/istio/go.mod pins, the one
+# istiod and istioctl are built from (scripts/istio.sh), so that all three agree.
+istio_version="$(awk '$1 == "istio.io/istio" { print $2 }' "$(dirname "$here")/tools/istio/go.mod" 2>/dev/null || true)"
+crd_dirs=("$crds/istio-$istio_version" "$crds/gateway-api-$GATEWAY_API_VERSION")
 # The Kubernetes release is the one tools/controlplane/go.mod pins.
 kube_version="$(awk '$1 == "k8s.io/kubernetes" { print $2 }' "$module_dir/go.mod" 2>/dev/null || true)"
 
@@ -157,8 +160,9 @@ fetch_module_files() {
 }
 
 fetch_crds() {
-  fetch_module_files istio.io/api "$ISTIO_API_VERSION" "${crd_dirs[0]}" \
-    kubernetes/customresourcedefinitions.gen.yaml
+  [[ -n "$istio_version" ]] || die "no istio.io/istio version in tools/istio/go.mod"
+  fetch_module_files istio.io/istio "$istio_version" "${crd_dirs[0]}" \
+    manifests/charts/base/files/crd-all.gen.yaml
   # The standard channel as upstream installs it, including its ValidatingAdmissionPolicy.
   fetch_module_files sigs.k8s.io/gateway-api "$GATEWAY_API_VERSION" "${crd_dirs[1]}" \
     'config/crd/standard/*.yaml'

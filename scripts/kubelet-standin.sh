@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # The kubelet STAND-IN for the local control plane (tests and playground only, never
-# shipped): registers Node fn-mesh-node, binds and "runs" pods (Running/Ready, no
-# containers) and serves the kubelet port-forward API; see tools/kubelet-standin/NOTES.md.
+# shipped): registers Node fn-mesh-node, binds pods, gives each an IP of the pod CIDR
+# and runs what it can as local processes on the IP's loopback twin (nginx images with
+# their ConfigMap; Istio ingress gateways with the Envoy stand-in tools/mesh-gateway),
+# reports the rest as not run, and serves the kubelet port-forward API; see
+# tools/kubelet-standin/NOTES.md.
 #
-#   scripts/kubelet-standin.sh build    build into the cache bin dir (skipped when up to date)
+#   scripts/kubelet-standin.sh build    build it and the gateway stand-in into the cache bin dir
 #   scripts/kubelet-standin.sh start    build if needed, start, wait until the Node is Ready
 #   scripts/kubelet-standin.sh stop     stop what start started (by pid file; idempotent)
 #   scripts/kubelet-standin.sh status   whether it runs and whether the Node is Ready
-#   scripts/kubelet-standin.sh test     the stand-in's Go unit tests
+#   scripts/kubelet-standin.sh test     the Go tests of the stand-in and of the gateway stand-in
 #
 # Start the control plane first (scripts/controlplane.sh start). Binary in
 # ${FN_MESH_CACHE:-$HOME/.cache/fn-mesh}/bin; pid file and log in
@@ -21,15 +24,26 @@
 #                                        (pair with kube-apiserver --kubelet-client-certificate/-key)
 #   FN_MESH_KUBELET_STANDIN_TLS_CERT, FN_MESH_KUBELET_STANDIN_TLS_KEY
 #                                        serving cert/key (default: self-signed at start)
+#   FN_MESH_KUBELET_STANDIN_CONTAINERS   run (default): run nginx and gateway containers, report
+#                                        others as not run; pretend: report every container
+#                                        running and ready, run nothing (the stand-in before)
+#   FN_MESH_KUBELET_STANDIN_ISTIO_SIDECARS
+#                                        refuse (default): injected istio-init/istio-proxy are
+#                                        reported not run (StandinCannotRun), the pod not ready;
+#                                        bypass: reported bypassed (IDs fn-mesh-standin-bypassed://),
+#                                        the pod ready, traffic reaching the app directly
+#   FN_MESH_ISTIOD_PORT                  istiod's first port (xDS), for gateway pods (default 15010)
 set -euo pipefail
 
 readonly NAME=kubelet-standin
-readonly RECIPE_VERSION=1 # bump when the build command changes
+readonly GATEWAY=mesh-gateway # the Envoy stand-in it runs for ingress gateway pods
+readonly RECIPE_VERSION=2 # bump when the build command changes
 readonly BUILD_FLAGS=(-buildvcs=false -ldflags "-s -w")
 readonly NODE=fn-mesh-node
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 module_dir="$(dirname "$here")/tools/kubelet-standin"
+gateway_dir="$(dirname "$here")/tools/mesh-gateway"
 cache="${FN_MESH_CACHE:-$HOME/.cache/fn-mesh}"
 bin="$cache/bin"
 state_root="${FN_MESH_STATE:-$HOME/.cache/fn-mesh/state}"
@@ -48,41 +62,45 @@ use_go() {
   command -v go >/dev/null || die "'go' not found on PATH (Go 1.26+ builds the stand-in)"
 }
 
-# Everything the binary is built from (not its tests): any change rebuilds it.
+# Everything a binary is built from (not its tests): any change rebuilds it.
 stamp() {
-  local f
+  local dir="$1" f
   {
     echo "recipe=$RECIPE_VERSION ${BUILD_FLAGS[*]}"
     go env GOVERSION GOOS GOARCH
-    for f in "$module_dir"/go.mod "$module_dir"/go.sum "$module_dir"/*.go; do
+    for f in "$dir"/go.mod "$dir"/go.sum "$dir"/*.go; do
       [[ "$f" == *_test.go ]] || cat "$f"
     done
   } | sha256sum | cut -d' ' -f1
 }
 
+build_one() { # NAME MODULE_DIR
+  local name="$1" dir="$2" want
+  [[ -f "$dir/go.mod" ]] || die "missing $dir/go.mod"
+  want="$(stamp "$dir")"
+  if [[ -x "$bin/$name" && "$(cat "$bin/.$name.stamp" 2>/dev/null)" == "$want" ]]; then
+    log "binary up to date: $bin/$name"
+    return 0
+  fi
+  log "building $bin/$name"
+  local started=$SECONDS tmp
+  tmp="$(mktemp "$bin/.$name.XXXXXX")"
+  # The same compile flags as scripts/controlplane.sh: the k8s.io packages that both
+  # build come from Go's build cache the second time.
+  (cd "$dir" && go build "${BUILD_FLAGS[@]}" -o "$tmp" .) ||
+    { rm -f "$tmp"; die "go build failed in $dir (see the errors above)"; }
+  mv -f "$tmp" "$bin/$name"
+  echo "$want" >"$bin/.$name.stamp"
+  log "built $name in $((SECONDS - started))s"
+}
+
 cmd_build() {
   use_go
-  [[ -f "$module_dir/go.mod" ]] || die "missing $module_dir/go.mod"
   mkdir -p "$bin"
   exec 9>"$bin/.$NAME.lock"
   flock 9 # one build at a time
-  local want
-  want="$(stamp)"
-  if [[ -x "$bin/$NAME" && "$(cat "$bin/.$NAME.stamp" 2>/dev/null)" == "$want" ]]; then
-    log "binary up to date: $bin/$NAME"
-    exec 9>&-
-    return 0
-  fi
-  log "building $bin/$NAME"
-  local started=$SECONDS tmp
-  tmp="$(mktemp "$bin/.$NAME.XXXXXX")"
-  # The same compile flags as scripts/controlplane.sh: the k8s.io packages that both
-  # build come from Go's build cache the second time.
-  (cd "$module_dir" && go build "${BUILD_FLAGS[@]}" -o "$tmp" .) ||
-    { rm -f "$tmp"; die "go build failed in $module_dir (see the errors above)"; }
-  mv -f "$tmp" "$bin/$NAME"
-  echo "$want" >"$bin/.$NAME.stamp"
-  log "built in $((SECONDS - started))s"
+  build_one "$NAME" "$module_dir"
+  build_one "$GATEWAY" "$gateway_dir"
   exec 9>&-
 }
 
@@ -130,7 +148,12 @@ cmd_start() {
     die "port $port on 127.0.0.1 is in use (set FN_MESH_KUBELET_PORT to another port)"
   fi
 
-  local args=(--kubeconfig "$kubeconfig" --node-name "$NODE" --listen "127.0.0.1:$port")
+  command -v nginx >/dev/null || bash "$here/nginx-available.sh" >&2
+  local args=(--kubeconfig "$kubeconfig" --node-name "$NODE" --listen "127.0.0.1:$port"
+    --containers "${FN_MESH_KUBELET_STANDIN_CONTAINERS:-run}" --state-dir "$state"
+    --istio-sidecars "${FN_MESH_KUBELET_STANDIN_ISTIO_SIDECARS:-refuse}"
+    --nginx "$(command -v nginx)" --mesh-gateway "$bin/$GATEWAY"
+    --istiod-xds "127.0.0.1:${FN_MESH_ISTIOD_PORT:-15010}")
   [[ -z "${FN_MESH_KUBELET_STANDIN_CLIENT_CA:-}" ]] || args+=(--client-ca-file "$FN_MESH_KUBELET_STANDIN_CLIENT_CA")
   if [[ -n "${FN_MESH_KUBELET_STANDIN_TLS_CERT:-}${FN_MESH_KUBELET_STANDIN_TLS_KEY:-}" ]]; then
     args+=(--tls-cert-file "${FN_MESH_KUBELET_STANDIN_TLS_CERT:?set both TLS_CERT and TLS_KEY}"
@@ -177,7 +200,10 @@ cmd_status() {
 
 cmd_test() {
   use_go
-  (cd "$module_dir" && go test -v -count=1 ./...)
+  local rc=0
+  (cd "$module_dir" && go test -v -count=1 ./...) || rc=1
+  (cd "$gateway_dir" && go test -v -count=1 ./...) || rc=1
+  return "$rc"
 }
 
 case "${1:-}" in

@@ -3,7 +3,8 @@
 #   npm dependencies, bundle, type check and lint;
 #   unit tests (plain Node);
 #   integration tests against real servers it starts here: the Fn server, the 2018 API stand-in,
-#     the local Kubernetes control plane (kube-apiserver + etcd + CRDs) and nginx;
+#     the local Kubernetes control plane (kube-apiserver + etcd + CRDs), istiod with its webhooks
+#     and the ingress gateway (Envoy stand-in), and nginx;
 #   extension-host tests inside a real VS Code (code-server's VS Code server + headless Chromium);
 #   UI tests: headless Chromium clicks through the workbench with the extension loaded;
 #   packaging of the VSIX.
@@ -26,6 +27,10 @@ export FN_MESH_APISERVER_PORT="${FN_MESH_APISERVER_PORT:-16443}"
 export FN_MESH_ETCD_PORT="${FN_MESH_ETCD_PORT:-22379}"
 export FN_MESH_KCM_PORT="${FN_MESH_KCM_PORT:-20257}"
 export FN_MESH_KUBELET_PORT="${FN_MESH_KUBELET_PORT:-20250}"
+export FN_MESH_ISTIOD_PORT="${FN_MESH_ISTIOD_PORT:-25010}" # 25010..25017, clear of Istio's 15010..
+# Injected sidecars (Fn Mesh labels its proxy pods for injection) cannot run here: the kubelet
+# stand-in reports them bypassed (not run, traffic straight to nginx) so proxies can be ready.
+export FN_MESH_KUBELET_STANDIN_ISTIO_SIDECARS="${FN_MESH_KUBELET_STANDIN_ISTIO_SIDECARS:-bypass}"
 export FN_MESH_TEST_TALLY
 FN_MESH_TEST_TALLY="$(mktemp)"
 mkdir -p test-output
@@ -103,6 +108,11 @@ if wants integration || wants host || wants ui; then
   eval "$(bash scripts/controlplane.sh env)" # KUBECONFIG (admin) and FN_MESH_KUBECONFIG_LIMITED
   bash scripts/kubelet-standin.sh start
   started+=("bash scripts/kubelet-standin.sh stop")
+  # istiod with the validation (failurePolicy Fail) and injection webhooks, and the
+  # istio-ingressgateway whose pod the kubelet stand-in runs with the Envoy stand-in.
+  bash scripts/istio.sh start
+  started+=("bash scripts/istio.sh stop")
+  eval "$(bash scripts/istio.sh env)" # FN_MESH_ISTIOCTL, FN_MESH_GATEWAY_URL, the inject config files
   # Register the Fn server in the cluster as the fn-helm chart lays it out (discovery tests).
   bash scripts/cluster-fixtures.sh fn "$FN_MESH_FN_PORT" "$FN_MESH_LB_PORT"
 fi
@@ -115,6 +125,10 @@ if wants integration; then
   tally_from tools "$root/test-output/fn-lb.log" '^# pass [1-9]' '^# fail [1-9]' fn-lb
   bash scripts/kubelet-standin.sh test >"$root/test-output/kubelet-standin.log" 2>&1 || failed=1
   tally_from tools "$root/test-output/kubelet-standin.log" '^\s*--- PASS' '^\s*--- FAIL' kubelet-standin
+  bash tools/controlplane/smoke-test.sh >"$root/test-output/controlplane-smoke.log" 2>&1 || failed=1
+  tally_from tools "$root/test-output/controlplane-smoke.log" '^ok ' '^FAIL ' cp-smoke
+  bash scripts/istio.sh test >"$root/test-output/mesh-gateway-it.log" 2>&1 || failed=1
+  tally_from tools "$root/test-output/mesh-gateway-it.log" '^\s*--- PASS' '^\s*--- FAIL' gateway-istiod
   # --exit: client-node keeps HTTP agents and watch sockets alive after the last test.
   run_tier integration npx mocha --exit --timeout 60000 "out/test/integration/**/*.test.js"
 fi

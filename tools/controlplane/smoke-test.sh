@@ -2,7 +2,9 @@
 # End-to-end check of a running local control plane (scripts/controlplane.sh start):
 # the behaviours the extension's tests rely on, each asserted against the real API server.
 #
-#   scripts/controlplane.sh start && tools/controlplane/smoke-test.sh; scripts/controlplane.sh stop
+#   scripts/controlplane.sh start && scripts/istio.sh start && tools/controlplane/smoke-test.sh
+#   (then scripts/istio.sh stop; scripts/controlplane.sh stop). The kubelet stand-in is
+#   optional: with it, the injected pod's status is checked too.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -84,10 +86,11 @@ expect_error "fieldValidation=Strict rejects an unknown field" 'strict decoding 
   admin create --validate=strict --dry-run=server -f "$work/field.yaml"
 expect_error "server-side apply rejects an unknown field" 'wieght: field not declared in schema' \
   admin apply --server-side -f "$work/field.yaml"
-# Istio's CRD schema has no minimum on weight (istiod's webhook checks it, and that is not
-# here): the server accepts a negative weight, so the extension's own validator must catch it.
+# Istio's CRD schema has no minimum on weight: istiod's validation webhook refuses it, as in
+# a real cluster (scripts/istio.sh installs it with failurePolicy Fail).
 vs bad 110 >"$work/negative.yaml"
-expect_ok "VirtualService schema accepts weight -10 (no istiod webhook)" \
+expect_error "istiod's validation webhook refuses weight -10" \
+  'admission webhook "[a-z.]*validation\.istio\.io" denied the request: configuration is invalid: weight -10 < 0' \
   admin apply --server-side --dry-run=server -f "$work/negative.yaml"
 cat >"$work/httproute.yaml" <<EOF
 apiVersion: gateway.networking.k8s.io/v1
@@ -140,10 +143,43 @@ if grep -q '^kube-controller-manager: running' <<<"$status"; then
     sleep 0.2
   done
   ((pods == 2)) || fail "ReplicaSet creates 2 Pending pods" "got $pods"
-  pass "ReplicaSet creates 2 pods, Pending (no kubelet)"
+  pass "ReplicaSet creates 2 pods, Pending (no kubelet, or an image the kubelet stand-in cannot run)"
 else
   echo "skip   Deployment -> ReplicaSet: kube-controller-manager is not running"
 fi
+
+# --- istiod's injection webhook ------------------------------------------------------------
+inject_ns="$ns-inject"
+admin delete namespace "$inject_ns" --ignore-not-found --timeout=60s >/dev/null
+admin create namespace "$inject_ns" >/dev/null
+admin label namespace "$inject_ns" istio-injection=enabled >/dev/null
+# The ServiceAccount admission needs the namespace's default ServiceAccount (the controller
+# manager's serviceaccount controller creates it).
+for _ in {1..100}; do admin get serviceaccount default -n "$inject_ns" >/dev/null 2>&1 && break; sleep 0.2; done
+expect_ok "pod created in a namespace labelled istio-injection=enabled" \
+  admin run web -n "$inject_ns" --image=nginx:1.27-alpine --restart=Never
+containers="$(admin get pod web -n "$inject_ns" -o jsonpath='{.spec.initContainers[*].name} {.spec.containers[*].name}')"
+grep -qw istio-proxy <<<"$containers" || fail "the injected pod has the istio-proxy sidecar" "containers: $containers"
+pass "istiod injected istio-proxy from its template (containers: $containers)"
+if "$here/../../scripts/kubelet-standin.sh" status >/dev/null 2>&1; then
+  proxy='{.status.initContainerStatuses[?(@.name=="istio-proxy")]'
+  reason="" id=""
+  for _ in {1..100}; do
+    reason="$(admin get pod web -n "$inject_ns" -o jsonpath="$proxy.state.waiting.reason}")"
+    id="$(admin get pod web -n "$inject_ns" -o jsonpath="$proxy.containerID}")"
+    [[ -n "$reason$id" ]] && break
+    sleep 0.2
+  done
+  ready="$(admin get pod web -n "$inject_ns" -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}')"
+  if [[ "$id" == fn-mesh-standin-bypassed://* ]]; then
+    pass "the kubelet stand-in reports istio-proxy as bypassed ($id; FN_MESH_KUBELET_STANDIN_ISTIO_SIDECARS=bypass)"
+  else
+    [[ "$reason" == StandinCannotRun && "$ready" == False ]] ||
+      fail "the stand-in reports istio-proxy as not run and the pod not Ready" "reason '$reason', Ready=$ready"
+    pass "the kubelet stand-in reports istio-proxy as not run (StandinCannotRun) and the pod not Ready"
+  fi
+fi
+admin delete namespace "$inject_ns" --wait=false >/dev/null
 
 admin delete namespace "$ns" --wait=false >/dev/null
 echo "smoke test: $passed checks passed"

@@ -30,6 +30,8 @@ type podLookup func(namespace, name string, uid types.UID) (*v1.Pod, error)
 type forwarder struct {
 	lookup      podLookup
 	dialTimeout time.Duration
+	// twin is where the processes of a pod (by namespace/name) listen; "" for none.
+	twin func(key string) string
 }
 
 // parseForwardMap reads the annotation's value; an empty value maps nothing.
@@ -57,11 +59,15 @@ func parseForwardMap(value string) (map[int32]string, error) {
 	return m, nil
 }
 
-// target is the local address that a pod port forwards to.
-func target(pod *v1.Pod, port int32) (string, error) {
+// target is the local address that a pod port forwards to: the annotation's mapping,
+// else the port on the address where the stand-in runs the pod's processes (twin).
+func target(pod *v1.Pod, port int32, twin string) (string, error) {
 	value, ok := pod.Annotations[forwardAnnotation]
+	if !ok && twin != "" {
+		return net.JoinHostPort(twin, strconv.Itoa(int(port))), nil
+	}
 	if !ok {
-		return "", fmt.Errorf("pod %s/%s has no %s annotation: the kubelet stand-in runs no containers, so nothing listens on port %d",
+		return "", fmt.Errorf("pod %s/%s has no %s annotation and no process of the kubelet stand-in, so nothing listens on port %d",
 			pod.Namespace, pod.Name, forwardAnnotation, port)
 	}
 	m, err := parseForwardMap(value)
@@ -92,7 +98,11 @@ func (f *forwarder) PortForward(ctx context.Context, key, uid string, port int32
 	if err != nil {
 		return fmt.Errorf("pod %s: %w", key, err)
 	}
-	addr, err := target(pod, port)
+	twin := ""
+	if f.twin != nil {
+		twin = f.twin(key)
+	}
+	addr, err := target(pod, port, twin)
 	if err != nil {
 		klog.InfoS("port-forward refused", "pod", key, "port", port, "reason", err.Error())
 		return err

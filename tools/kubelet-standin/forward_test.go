@@ -36,13 +36,17 @@ func podWith(annotation string) *v1.Pod {
 }
 
 func TestTargetNamesMappedPortsWhenUnmapped(t *testing.T) {
-	_, err := target(podWith("8080=127.0.0.1:1,90=127.0.0.1:2"), 81)
+	_, err := target(podWith("8080=127.0.0.1:1,90=127.0.0.1:2"), 81, "127.244.0.2")
 	if err == nil || !strings.Contains(err.Error(), "port 81 has no mapping") || !strings.Contains(err.Error(), "8080, 90") {
 		t.Fatalf("got %v", err)
 	}
-	_, err = target(&v1.Pod{}, 80)
+	_, err = target(&v1.Pod{}, 80, "")
 	if err == nil || !strings.Contains(err.Error(), "no "+forwardAnnotation) {
 		t.Fatalf("got %v", err)
+	}
+	// A pod whose processes the stand-in runs: the port on its loopback twin.
+	if addr, err := target(&v1.Pod{}, 8080, "127.244.0.2"); err != nil || addr != "127.244.0.2:8080" {
+		t.Fatalf("twin target: %q, %v", addr, err)
 	}
 }
 

@@ -1,12 +1,17 @@
 // Command kubelet-standin is a TEST/PLAYGROUND STAND-IN for a kubelet, for the
 // local control plane of scripts/controlplane.sh (kube-apiserver, etcd and
-// kube-controller-manager, no scheduler, no kubelet). It runs no containers:
+// kube-controller-manager, no scheduler, no kubelet). It runs what it can of a pod
+// as local processes, each pod on its own loopback address:
 //
 //   - it registers one Node (InternalIP 127.0.0.1) and keeps it Ready with a node
 //     Lease heartbeat and status conditions;
 //   - it plays the scheduler: pods without a node are bound to it;
-//   - it reports its pods Running and Ready (so Deployments count ready replicas)
-//     and finishes their deletion as a kubelet does once containers have stopped;
+//   - it gives each pod an IP from a pod CIDR (10.244.0.0/16) and runs nginx
+//     containers (Debian's nginx, the pod's ConfigMap configuration) and Istio
+//     ingress gateway containers (the Envoy stand-in tools/mesh-gateway) on the
+//     IP's loopback twin 127.b.c.d; other containers are reported as not run;
+//   - it reports pod status from those processes and their readiness probes, and
+//     finishes deletions once the processes have stopped;
 //   - it serves the kubelet's HTTPS port-forward API, connecting a pod port to a
 //     local address named by the pod annotation fn-mesh.io/standin-forward.
 //
@@ -39,6 +44,8 @@ type options struct {
 	streamTimeout   time.Duration
 	leaseDuration   time.Duration
 	statusFrequency time.Duration
+	podCIDR         string
+	runtime         runtimeConfig
 }
 
 func parseFlags() options {
@@ -54,6 +61,13 @@ func parseFlags() options {
 	flag.DurationVar(&o.streamTimeout, "stream-creation-timeout", 30*time.Second, "how long a port-forward client may take to open a stream pair")
 	flag.DurationVar(&o.leaseDuration, "node-lease-duration", 40*time.Second, "node Lease duration; renewed every quarter of it")
 	flag.DurationVar(&o.statusFrequency, "node-status-update-frequency", 60*time.Second, "how often the Node status heartbeat is posted")
+	flag.StringVar(&o.podCIDR, "pod-cidr", "10.244.0.0/16", "pod IPs come from here; processes listen on each IP's loopback twin 127.b.c.d")
+	flag.StringVar(&o.runtime.mode, "containers", "run", "run: run nginx and gateway containers, report others as not run; pretend: report every container running and run none")
+	flag.StringVar(&o.runtime.sidecars, "istio-sidecars", "refuse", "refuse: injected Istio sidecars (istio-init, istio-proxy) are reported not run and their pod not ready; bypass: they are reported bypassed (completed/running, IDs fn-mesh-standin-bypassed://) and traffic reaches the app directly")
+	flag.StringVar(&o.runtime.stateDir, "state-dir", os.TempDir()+"/fn-mesh-kubelet-standin", "per-pod directories (configurations, logs, temp files)")
+	flag.StringVar(&o.runtime.nginx, "nginx", "nginx", "the nginx binary that runs nginx containers")
+	flag.StringVar(&o.runtime.gateway, "mesh-gateway", "mesh-gateway", "the Envoy stand-in binary that runs Istio ingress gateway containers")
+	flag.StringVar(&o.runtime.xds, "istiod-xds", "127.0.0.1:15010", "istiod's plaintext xDS address, for the gateway")
 	flag.Parse()
 	return o
 }
@@ -88,11 +102,23 @@ func run(o options) error {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
 
+	if o.runtime.sidecars != "refuse" && o.runtime.sidecars != "bypass" {
+		return fmt.Errorf("--istio-sidecars must be refuse or bypass, not %q", o.runtime.sidecars)
+	}
+	if o.runtime.mode != "run" && o.runtime.mode != "pretend" {
+		return fmt.Errorf("--containers must be run or pretend, not %q", o.runtime.mode)
+	}
+	podNet, err := newPodNetwork(o.podCIDR)
+	if err != nil {
+		return err
+	}
+	rt := newRuntime(o.runtime, podNet, client)
+	defer rt.stopAll()
 	factory := informers.NewSharedInformerFactory(client, 0)
-	pods := newPodController(client, factory.Core().V1().Pods(), o.nodeName)
+	pods := newPodController(client, factory.Core().V1().Pods(), o.nodeName, rt)
 
 	// The port-forward API first: the Node advertises its port.
-	srv, err := startServer(o, pods.lookup)
+	srv, err := startServer(o, pods.lookup, rt.twinOf)
 	if err != nil {
 		return err
 	}

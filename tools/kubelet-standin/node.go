@@ -89,7 +89,7 @@ func (n *nodeAgent) fillStatus(s *v1.NodeStatus, now metav1.Time) {
 		SystemUUID:              "fn-mesh-standin",
 		BootID:                  "fn-mesh-standin",
 		KernelVersion:           "n/a (stand-in)",
-		OSImage:                 "fn-mesh kubelet stand-in (runs no containers)",
+		OSImage:                 "fn-mesh kubelet stand-in (runs nginx and the gateway stand-in as local processes)",
 		ContainerRuntimeVersion: "fn-mesh-standin://0.0.0",
 		KubeletVersion:          standinVersion,
 		OperatingSystem:         "linux",

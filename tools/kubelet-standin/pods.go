@@ -37,13 +37,15 @@ type podController struct {
 	queue    workqueue.TypedRateLimitingInterface[string]
 	recorder record.EventRecorder
 	node     string
+	runtime  *podRuntime
 }
 
-func newPodController(client kubernetes.Interface, informer coreinformers.PodInformer, node string) *podController {
+func newPodController(client kubernetes.Interface, informer coreinformers.PodInformer, node string, rt *podRuntime) *podController {
 	c := &podController{
-		client: client,
-		lister: informer.Lister(),
-		synced: informer.Informer().HasSynced,
+		runtime: rt,
+		client:  client,
+		lister:  informer.Lister(),
+		synced:  informer.Informer().HasSynced,
 		queue: workqueue.NewTypedRateLimitingQueueWithConfig(
 			workqueue.DefaultTypedControllerRateLimiter[string](),
 			workqueue.TypedRateLimitingQueueConfig[string]{Name: "pods"}),
@@ -57,8 +59,10 @@ func newPodController(client kubernetes.Interface, informer coreinformers.PodInf
 	_, err := informer.Informer().AddEventHandler(cache.ResourceEventHandlerFuncs{
 		AddFunc:    enqueue,
 		UpdateFunc: func(_, obj any) { enqueue(obj) },
+		DeleteFunc: enqueue, // a pod removed at once (grace 0): its processes must stop
 	})
 	utilruntime.Must(err) // only fails once the informer has stopped
+	rt.notify = c.queue.Add
 	return c
 }
 
@@ -101,7 +105,8 @@ func (c *podController) sync(ctx context.Context, key string) error {
 	}
 	pod, err := c.lister.Pods(ns).Get(name)
 	if apierrors.IsNotFound(err) {
-		return nil // gone
+		c.runtime.stopPod(key, 0) // gone: its containers stop too
+		return nil
 	}
 	if err != nil {
 		return err
@@ -113,10 +118,21 @@ func (c *podController) sync(ctx context.Context, key string) error {
 		return nil // another node's pod
 	case pod.DeletionTimestamp != nil:
 		return c.finishDeletion(ctx, pod)
-	case !statusIsCurrent(pod):
-		return c.markRunning(ctx, pod)
 	}
-	return nil
+	return c.runPod(ctx, key, pod)
+}
+
+// runPod starts pod's containers if they do not run yet and posts its status when it
+// differs from what the containers' states say.
+func (c *podController) runPod(ctx context.Context, key string, pod *v1.Pod) error {
+	if _, err := c.runtime.ensure(pod); err != nil {
+		return fmt.Errorf("starting the pod's containers: %w", err)
+	}
+	ip, states, ok := c.runtime.states(key)
+	if !ok || statusIsCurrent(pod, podStatus(pod, metav1.Now(), ip, states)) {
+		return nil
+	}
+	return c.postStatus(ctx, key, pod)
 }
 
 // schedule binds a pod to this node through the pods/binding subresource, as
@@ -141,9 +157,14 @@ func (c *podController) schedule(ctx context.Context, pod *v1.Pod) error {
 	return nil
 }
 
-// finishDeletion removes a terminating pod at once: there are no containers to
-// stop, so the grace period is over as soon as it began.
+// finishDeletion stops a terminating pod's containers (SIGTERM, SIGKILL after the
+// grace period, at most 10 s) and then removes the pod.
 func (c *podController) finishDeletion(ctx context.Context, pod *v1.Pod) error {
+	grace := 10 * time.Second
+	if g := pod.DeletionGracePeriodSeconds; g != nil && time.Duration(*g)*time.Second < grace {
+		grace = time.Duration(*g) * time.Second
+	}
+	c.runtime.stopPod(pod.Namespace+"/"+pod.Name, grace)
 	err := c.client.CoreV1().Pods(pod.Namespace).Delete(ctx, pod.Name, metav1.DeleteOptions{
 		GracePeriodSeconds: new(int64),
 		Preconditions:      &metav1.Preconditions{UID: &pod.UID},
@@ -158,8 +179,8 @@ func (c *podController) finishDeletion(ctx context.Context, pod *v1.Pod) error {
 	return nil
 }
 
-// markRunning writes the status a kubelet would post once all containers run.
-func (c *podController) markRunning(ctx context.Context, pod *v1.Pod) error {
+// postStatus writes the status a kubelet would post for the pod's containers' states.
+func (c *podController) postStatus(ctx context.Context, key string, pod *v1.Pod) error {
 	var updated *v1.Pod
 	err := retry.RetryOnConflict(retry.DefaultRetry, func() error {
 		latest, err := c.client.CoreV1().Pods(pod.Namespace).Get(ctx, pod.Name, metav1.GetOptions{})
@@ -169,7 +190,11 @@ func (c *podController) markRunning(ctx context.Context, pod *v1.Pod) error {
 		if latest.UID != pod.UID || latest.DeletionTimestamp != nil {
 			return nil // replaced or terminating: the next sync handles it
 		}
-		latest.Status = runningStatus(latest, metav1.Now())
+		ip, states, ok := c.runtime.states(key)
+		if !ok {
+			return nil
+		}
+		latest.Status = podStatus(latest, metav1.Now(), ip, states)
 		updated, err = c.client.CoreV1().Pods(pod.Namespace).UpdateStatus(ctx, latest, metav1.UpdateOptions{})
 		return err
 	})
@@ -180,8 +205,16 @@ func (c *podController) markRunning(ctx context.Context, pod *v1.Pod) error {
 		return fmt.Errorf("posting pod status: %w", err)
 	}
 	if updated != nil {
-		klog.InfoS("pod running and ready", "pod", klog.KObj(pod), "containers", len(pod.Spec.Containers))
-		c.recorder.Event(updated, v1.EventTypeNormal, "Started", "Containers reported running by the fn-mesh kubelet stand-in (no process runs)")
+		ready := hasCondition(updated.Status, v1.PodReady)
+		klog.InfoS("pod status posted", "pod", klog.KObj(pod), "phase", updated.Status.Phase, "ready", ready, "podIP", updated.Status.PodIP)
+		for _, st := range append(append([]v1.ContainerStatus{}, updated.Status.InitContainerStatuses...), updated.Status.ContainerStatuses...) {
+			if w := st.State.Waiting; w != nil && w.Reason == reasonCannotRun && !waitingFor(pod.Status, st.Name, reasonCannotRun) {
+				c.recorder.Eventf(updated, v1.EventTypeWarning, reasonCannotRun, "Container %s not run: %s", st.Name, w.Message)
+			}
+		}
+		if ready && !hasCondition(pod.Status, v1.PodReady) {
+			c.recorder.Event(updated, v1.EventTypeNormal, "Started", "Containers ready (fn-mesh kubelet stand-in: nginx and the gateway stand-in run as local processes; forwarded pods run nothing)")
+		}
 	}
 	return nil
 }
@@ -197,4 +230,14 @@ func (c *podController) lookup(namespace, name string, uid types.UID) (*v1.Pod, 
 		return nil, apierrors.NewNotFound(v1.Resource("pods"), name)
 	}
 	return pod, nil
+}
+
+// waitingFor tells whether status already reported container name waiting for reason.
+func waitingFor(status v1.PodStatus, name, reason string) bool {
+	for _, st := range append(append([]v1.ContainerStatus{}, status.InitContainerStatuses...), status.ContainerStatuses...) {
+		if st.Name == name && st.State.Waiting != nil && st.State.Waiting.Reason == reason {
+			return true
+		}
+	}
+	return false
 }

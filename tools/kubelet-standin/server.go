@@ -29,7 +29,7 @@ type kubeletServer struct {
 	port int32
 }
 
-func startServer(o options, lookup podLookup) (*kubeletServer, error) {
+func startServer(o options, lookup podLookup, twin func(key string) string) (*kubeletServer, error) {
 	tlsConfig, err := serverTLS(o)
 	if err != nil {
 		return nil, err
@@ -38,7 +38,7 @@ func startServer(o options, lookup podLookup) (*kubeletServer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("kubelet API: %w", err)
 	}
-	fwd := &forwarder{lookup: lookup, dialTimeout: 5 * time.Second}
+	fwd := &forwarder{lookup: lookup, dialTimeout: 5 * time.Second, twin: twin}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok")) })
 	for _, p := range []string{"/portForward/{namespace}/{pod}", "/portForward/{namespace}/{pod}/{uid}"} {
