@@ -8,8 +8,9 @@ import { commandIds, type CommandId } from '../../common/commandIds';
 import { UserError } from '../../common/errors';
 import { registerCommand } from '../../common/vscode/commands';
 import type { ApplyOutcome } from '../../kube/objects/applyObjects';
+import { previewOf } from '../../kube/objects/preview';
 import type { RoutedAppView } from '../cluster/routingView';
-import { describeRef } from '../../kube/objects/types';
+import { describeRef, refOf } from '../../kube/objects/types';
 import type { HeaderPin, MirrorOptions, OutlierDetectionOptions, RouteOptions } from '../manifests/routeOptions';
 import { readOutlierDetection, readRouteOptions } from '../routeOptionsRead';
 import { assertSomethingToClear, optionKinds, planRouteOptions, type LiveRouting, type OptionKind, type RouteOptionsChange, type RouteOptionsPlan } from '../routeOptionsPlan';
@@ -116,10 +117,12 @@ async function confirm(deps: RouteOptionsDeps, current: Current, plan: RouteOpti
   }
 }
 
-async function applyOptions(deps: RouteOptionsDeps, target: RoutingTarget, plan: RouteOptionsPlan): Promise<ApplyOutcome> {
+async function applyOptions(deps: RouteOptionsDeps, current: Current, plan: RouteOptionsPlan): Promise<ApplyOutcome> {
+  const { target, live } = current;
+  const reads = [live.virtualService, ...(live.destinationRule ? [live.destinationRule] : [])].map((obj) => ({ ref: refOf(obj), live: obj }));
   const outcome = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Route options of ${plan.app.appName}: dry-run, then apply…` },
-    () => target.resources.apply(plan.objects),
+    () => target.resources.apply(plan.objects, { preview: previewOf(reads) }),
   );
   deps.log.info(`route options of ${plan.app.appName}: ${outcome.summary} Now: ${plan.summary.join('; ') || 'none'}`);
   if (outcome.ok) {
@@ -152,7 +155,7 @@ async function run(deps: RouteOptionsDeps, ask: Ask, node: unknown, arg: unknown
   if (action === 'preview') {
     return plan;
   }
-  return action === 'apply' ? applyOptions(deps, current.target, plan) : undefined;
+  return action === 'apply' ? applyOptions(deps, current, plan) : undefined;
 }
 
 export function registerRouteOptionsCommands(deps: RouteOptionsDeps): vscode.Disposable[] {

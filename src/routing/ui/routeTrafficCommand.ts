@@ -7,6 +7,7 @@ import type { AppNode, FunctionNode } from '../../fn/tree/functionsTree';
 import type { FnConnectionState } from '../../fn/connection';
 import type { FnFunction } from '../../fn/model';
 import type { ApplyOutcome } from '../../kube/objects/applyObjects';
+import { readPreview, type Preview } from '../../kube/objects/preview';
 import { planRoute, versionNames, type RoutePlan } from '../routePlan';
 import { evenSplit, formatWeights, parseWeights } from '../weights';
 import { toYaml } from '../../kube/objects/yaml';
@@ -69,6 +70,8 @@ export async function routeTraffic(deps: RouteTrafficDeps, node: unknown, option
     weights,
     manifest: useIstio ? { istioApiVersion: apis.istio } : { mode: 'httpRoute' },
   });
+  // What the user is shown is the cluster as read now: the apply refuses objects changed since.
+  const { preview } = await readPreview(target.resources.client, plan.objects);
   const yamlUri = deps.documents.put(`route-${plan.app.appName}`, toYaml(plan.objects));
   const action = options.action ?? (await askAction(deps, target, plan, yamlUri));
   switch (action) {
@@ -81,7 +84,7 @@ export async function routeTraffic(deps: RouteTrafficDeps, node: unknown, option
       return plan;
     case 'apply': {
       const injected = await ensureInjection(deps.log, target, plan, options.injection, options.action !== undefined);
-      return injected && applyPlan(deps, target, injected);
+      return injected && applyPlan(deps, target, injected, preview);
     }
   }
 }
@@ -192,10 +195,10 @@ async function saveToWorkspace(plan: RoutePlan): Promise<vscode.Uri> {
   return uri;
 }
 
-async function applyPlan(deps: RouteTrafficDeps, target: RoutingTarget, plan: RoutePlan): Promise<ApplyOutcome> {
+async function applyPlan(deps: RouteTrafficDeps, target: RoutingTarget, plan: RoutePlan, preview: Preview): Promise<ApplyOutcome> {
   const outcome = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Routing ${plan.app.appName}: dry-run, then apply…` },
-    () => target.resources.apply(plan.objects),
+    () => target.resources.apply(plan.objects, { preview }),
   );
   deps.log.info(`route ${plan.app.appName}: ${outcome.summary}`);
   if (outcome.ok) {
@@ -205,15 +208,15 @@ async function applyPlan(deps: RouteTrafficDeps, target: RoutingTarget, plan: Ro
   if (outcome.failedPhase === 'dry-run') {
     throw new UserError(outcome.summary);
   }
-  void offerRecovery(deps, target, plan, outcome);
+  void offerRecovery(deps, target, plan, outcome, preview);
   return outcome;
 }
 
 /** After a partial apply: say what was applied and offer Retry or Roll back. */
-async function offerRecovery(deps: RouteTrafficDeps, target: RoutingTarget, plan: RoutePlan, outcome: ApplyOutcome): Promise<void> {
+async function offerRecovery(deps: RouteTrafficDeps, target: RoutingTarget, plan: RoutePlan, outcome: ApplyOutcome, preview: Preview): Promise<void> {
   const choice = await vscode.window.showErrorMessage(`Fn Mesh: ${outcome.summary}`, 'Retry', 'Roll Back', 'Show Log');
   if (choice === 'Retry') {
-    await applyPlan(deps, target, plan).catch((err: unknown) => deps.log.error(String(err)));
+    await applyPlan(deps, target, plan, preview).catch((err: unknown) => deps.log.error(String(err)));
   } else if (choice === 'Roll Back') {
     const result = await target.resources.rollback(outcome.rollback);
     deps.log.info(`rollback of ${plan.app.appName}: ${result.summary}`);

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { commandIds } from '../../common/commandIds';
 import { UserError } from '../../common/errors';
 import { registerCommand } from '../../common/vscode/commands';
+import { previewOfDiffs } from '../../kube/objects/diffObjects';
 import type { ObjectToWrite } from '../../kube/objects/types';
 import type { RoutingService } from '../../routing/ui/routingService';
 import type { YamlDocuments } from '../../routing/ui/yamlDocuments';
@@ -82,7 +83,7 @@ export function registerRuleCommands(deps: RuleCommandDeps): vscode.Disposable[]
           return undefined;
         }
       }
-      const outcome = await target.resources.apply(objects);
+      const outcome = await target.resources.apply(objects, { preview: previewOfDiffs(diffs) });
       log.info(`apply ${doc.uri.fsPath}: ${outcome.summary}`);
       if (!outcome.ok) {
         throw new UserError(outcome.summary);
