@@ -8,7 +8,9 @@ import { commandIds, type CommandId } from '../../common/commandIds';
 import { UserError } from '../../common/errors';
 import { registerCommand } from '../../common/vscode/commands';
 import type { ApplyOutcome } from '../../kube/objects/applyObjects';
+import { ApplyWithRecovery } from '../../kube/objects/applyWithRecovery';
 import { previewOf } from '../../kube/objects/preview';
+import { applyWithPrompts } from '../../kube/ui/applyRecoveryPrompts';
 import type { RoutedAppView } from '../cluster/routingView';
 import { describeRef, refOf } from '../../kube/objects/types';
 import type { HeaderPin, MirrorOptions, OutlierDetectionOptions, RouteOptions } from '../manifests/routeOptions';
@@ -117,30 +119,12 @@ async function confirm(deps: RouteOptionsDeps, current: Current, plan: RouteOpti
   }
 }
 
-async function applyOptions(deps: RouteOptionsDeps, current: Current, plan: RouteOptionsPlan): Promise<ApplyOutcome> {
+async function applyOptions(deps: RouteOptionsDeps, current: Current, plan: RouteOptionsPlan): Promise<ApplyOutcome | undefined> {
   const { target, live } = current;
   const reads = [live.virtualService, ...(live.destinationRule ? [live.destinationRule] : [])].map((obj) => ({ ref: refOf(obj), live: obj }));
-  const outcome = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Route options of ${plan.app.appName}: dry-run, then apply…` },
-    () => target.resources.apply(plan.objects, { preview: previewOf(reads) }),
-  );
-  deps.log.info(`route options of ${plan.app.appName}: ${outcome.summary} Now: ${plan.summary.join('; ') || 'none'}`);
-  if (outcome.ok) {
-    void vscode.window.showInformationMessage(`Fn Mesh: ${outcome.summary}`);
-    return outcome;
-  }
-  if (outcome.failedPhase === 'dry-run') {
-    // A 409 here means the objects changed since they were read: nothing was written.
-    throw new UserError(outcome.summary);
-  }
-  void vscode.window.showErrorMessage(`Fn Mesh: ${outcome.summary}`, 'Roll Back').then(async (choice) => {
-    if (choice === 'Roll Back') {
-      const result = await target.resources.rollback(outcome.rollback);
-      deps.log.info(`rollback of route options of ${plan.app.appName}: ${result.summary}`);
-      void vscode.window.showInformationMessage(`Fn Mesh: ${result.summary}`);
-    }
-  });
-  return outcome;
+  deps.log.info(`route options of ${plan.app.appName} after the change: ${plan.summary.join('; ') || 'none'}`);
+  // A 409 in the dry-run means the objects changed since they were read: nothing was written.
+  return applyWithPrompts(deps.log, `Route options of ${plan.app.appName}`, new ApplyWithRecovery(target.resources.client, plan.objects, previewOf(reads)));
 }
 
 async function run(deps: RouteOptionsDeps, ask: Ask, node: unknown, arg: unknown): Promise<ApplyOutcome | RouteOptionsPlan | undefined> {

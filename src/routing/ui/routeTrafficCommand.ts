@@ -1,13 +1,15 @@
 // Route traffic (right-click an Fn app or function): pick versions and weights, preview the YAML
 // and a diff against the cluster, then apply after a server-side dry-run. Partial failures offer
-// Retry and Roll back.
+// Retry and Roll Back (kube/ui/applyRecoveryPrompts.ts).
 import * as vscode from 'vscode';
 import { UserError } from '../../common/errors';
 import type { AppNode, FunctionNode } from '../../fn/tree/functionsTree';
 import type { FnConnectionState } from '../../fn/connection';
 import type { FnFunction } from '../../fn/model';
 import type { ApplyOutcome } from '../../kube/objects/applyObjects';
+import { ApplyWithRecovery } from '../../kube/objects/applyWithRecovery';
 import { readPreview, type Preview } from '../../kube/objects/preview';
+import { applyWithPrompts } from '../../kube/ui/applyRecoveryPrompts';
 import { planRoute, versionNames, type RoutePlan } from '../routePlan';
 import { evenSplit, formatWeights, parseWeights } from '../weights';
 import { toYaml } from '../../kube/objects/yaml';
@@ -195,33 +197,6 @@ async function saveToWorkspace(plan: RoutePlan): Promise<vscode.Uri> {
   return uri;
 }
 
-async function applyPlan(deps: RouteTrafficDeps, target: RoutingTarget, plan: RoutePlan, preview: Preview): Promise<ApplyOutcome> {
-  const outcome = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Routing ${plan.app.appName}: dry-run, then apply…` },
-    () => target.resources.apply(plan.objects, { preview }),
-  );
-  deps.log.info(`route ${plan.app.appName}: ${outcome.summary}`);
-  if (outcome.ok) {
-    void vscode.window.showInformationMessage(`Fn Mesh: ${outcome.summary}`);
-    return outcome;
-  }
-  if (outcome.failedPhase === 'dry-run') {
-    throw new UserError(outcome.summary);
-  }
-  void offerRecovery(deps, target, plan, outcome, preview);
-  return outcome;
-}
-
-/** After a partial apply: say what was applied and offer Retry or Roll back. */
-async function offerRecovery(deps: RouteTrafficDeps, target: RoutingTarget, plan: RoutePlan, outcome: ApplyOutcome, preview: Preview): Promise<void> {
-  const choice = await vscode.window.showErrorMessage(`Fn Mesh: ${outcome.summary}`, 'Retry', 'Roll Back', 'Show Log');
-  if (choice === 'Retry') {
-    await applyPlan(deps, target, plan, preview).catch((err: unknown) => deps.log.error(String(err)));
-  } else if (choice === 'Roll Back') {
-    const result = await target.resources.rollback(outcome.rollback);
-    deps.log.info(`rollback of ${plan.app.appName}: ${result.summary}`);
-    void vscode.window.showInformationMessage(`Fn Mesh: ${result.summary}`);
-  } else if (choice === 'Show Log') {
-    deps.log.show();
-  }
+function applyPlan(deps: RouteTrafficDeps, target: RoutingTarget, plan: RoutePlan, preview: Preview): Promise<ApplyOutcome | undefined> {
+  return applyWithPrompts(deps.log, `Route ${plan.app.appName}`, new ApplyWithRecovery(target.resources.client, plan.objects, preview));
 }

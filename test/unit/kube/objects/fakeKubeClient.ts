@@ -28,6 +28,8 @@ export class FakeKubeClient implements KubeClient {
   readonly calls: string[] = [];
   /** `Kind/name` → error thrown by the n-th real (not dry-run) apply of that object, counted from 1. */
   readonly failures = new Map<string, { onCall: number[]; error: () => Error }>();
+  /** `Kind/name` of objects whose next delete fails (once each). */
+  readonly failDeleteOnce = new Set<string>();
   private applies = new Map<string, number>();
   private rv = 100;
 
@@ -116,6 +118,9 @@ export class FakeKubeClient implements KubeClient {
 
   delete(ref: ObjectRef, options: DeleteOptions = {}): Promise<boolean> {
     this.calls.push(`delete ${ref.kind}/${ref.name}`);
+    if (this.failDeleteOnce.delete(`${ref.kind}/${ref.name}`)) {
+      return Promise.reject(kubeError(500, 'etcdserver: request timed out'));
+    }
     const stored = this.store.get(key(ref));
     if (!stored) {
       return Promise.resolve(false);
