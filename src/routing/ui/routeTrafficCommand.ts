@@ -8,9 +8,10 @@ import type { FnConnectionState } from '../../fn/connection';
 import type { FnFunction } from '../../fn/model';
 import type { ApplyOutcome } from '../../kube/objects/applyObjects';
 import { ApplyWithRecovery } from '../../kube/objects/applyWithRecovery';
-import { readPreview, type Preview } from '../../kube/objects/preview';
+import type { Preview } from '../../kube/objects/preview';
 import { applyWithPrompts } from '../../kube/ui/applyRecoveryPrompts';
-import { planRoute, versionNames, type RoutePlan } from '../routePlan';
+import { prepareRoute } from '../cluster/routePreparation';
+import { versionNames, type RoutePlan } from '../routePlan';
 import { evenSplit, formatWeights, parseWeights } from '../weights';
 import { toYaml } from '../../kube/objects/yaml';
 import type { RoutingService, RoutingTarget } from './routingService';
@@ -63,7 +64,8 @@ export async function routeTraffic(deps: RouteTrafficDeps, node: unknown, option
   if (!useIstio && !apis.httpRoute) {
     throw new UserError(`context ${target.context} serves neither networking.istio.io nor Gateway API HTTPRoute: install Istio (or the Gateway API CRDs) first`);
   }
-  const plan = planRoute({
+  // What the user is shown is the cluster as read now: the apply refuses objects changed since.
+  const { plan, preview } = await prepareRoute(target.resources.client, {
     fnAppName: appName,
     functions,
     api: await fn.client.apiVersion(),
@@ -72,8 +74,6 @@ export async function routeTraffic(deps: RouteTrafficDeps, node: unknown, option
     weights,
     manifest: useIstio ? { istioApiVersion: apis.istio } : { mode: 'httpRoute' },
   });
-  // What the user is shown is the cluster as read now: the apply refuses objects changed since.
-  const { preview } = await readPreview(target.resources.client, plan.objects);
   const yamlUri = deps.documents.put(`route-${plan.app.appName}`, toYaml(plan.objects));
   const action = options.action ?? (await askAction(deps, target, plan, yamlUri));
   switch (action) {
