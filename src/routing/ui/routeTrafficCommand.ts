@@ -11,6 +11,7 @@ import { ApplyWithRecovery } from '../../kube/objects/applyWithRecovery';
 import type { Preview } from '../../kube/objects/preview';
 import { applyWithPrompts } from '../../kube/ui/applyRecoveryPrompts';
 import { prepareRoute } from '../cluster/routePreparation';
+import type { CarriedOptions } from '../routeOptionsCarry';
 import { versionNames, type RoutePlan } from '../routePlan';
 import { evenSplit, formatWeights, parseWeights } from '../weights';
 import { toYaml } from '../../kube/objects/yaml';
@@ -65,7 +66,7 @@ export async function routeTraffic(deps: RouteTrafficDeps, node: unknown, option
     throw new UserError(`context ${target.context} serves neither networking.istio.io nor Gateway API HTTPRoute: install Istio (or the Gateway API CRDs) first`);
   }
   // What the user is shown is the cluster as read now: the apply refuses objects changed since.
-  const { plan, preview } = await prepareRoute(target.resources.client, {
+  const { plan, preview, options: carried } = await prepareRoute(target.resources.client, {
     fnAppName: appName,
     functions,
     api: await fn.client.apiVersion(),
@@ -75,7 +76,12 @@ export async function routeTraffic(deps: RouteTrafficDeps, node: unknown, option
     manifest: useIstio ? { istioApiVersion: apis.istio } : { mode: 'httpRoute' },
   });
   const yamlUri = deps.documents.put(`route-${plan.app.appName}`, toYaml(plan.objects));
-  const action = options.action ?? (await askAction(deps, target, plan, yamlUri));
+  deps.log.info(`route ${plan.app.appName}: options kept: ${carried.kept.join('; ') || 'none'}${carried.dropped.length > 0 ? `; dropped: ${carried.dropped.join('; ')}` : ''}`);
+  if (options.action === 'apply' && carried.dropped.length > 0) {
+    // Without a confirmation (New Version, automation) no option is ever dropped.
+    throw new UserError(`routing ${plan.app.appName} this way would drop route options (${carried.dropped.join('; ')}): run Route Traffic to review and confirm`);
+  }
+  const action = options.action ?? (await askAction(deps, target, plan, yamlUri, carried));
   switch (action) {
     case undefined:
       return undefined;
@@ -148,12 +154,19 @@ async function lbUrl(deps: RouteTrafficDeps, fn: Extract<FnConnectionState, { ki
   return value;
 }
 
-async function askAction(deps: RouteTrafficDeps, target: RoutingTarget, plan: RoutePlan, yamlUri: vscode.Uri): Promise<'apply' | 'save' | undefined> {
+/** The confirmation's detail: the dry-run, and which route options the new route keeps or drops. */
+function optionsDetail(carried: CarriedOptions): string {
+  const kept = carried.kept.length > 0 ? `Route options kept:\n${carried.kept.join('\n')}` : 'No route options are set.';
+  const dropped = carried.dropped.length > 0 ? `\n\nRoute options DROPPED by this change:\n${carried.dropped.join('\n')}` : '';
+  return `A server-side dry-run of every object runs first; nothing is written if any is refused.\n\n${kept}${dropped}`;
+}
+
+async function askAction(deps: RouteTrafficDeps, target: RoutingTarget, plan: RoutePlan, yamlUri: vscode.Uri, carried: CarriedOptions): Promise<'apply' | 'save' | undefined> {
   await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(yamlUri), { preview: true, preserveFocus: true });
   for (;;) {
     const choice = await vscode.window.showInformationMessage(
       `Route ${plan.app.appName}: ${plan.app.versions.map((v) => `${v.version} ${v.weight}%`).join(', ')}. Apply ${plan.objects.length} objects to namespace ${target.namespace} (context ${target.context})?`,
-      { modal: true, detail: 'A server-side dry-run of every object runs first; nothing is written if any is refused.' },
+      { modal: true, detail: optionsDetail(carried) },
       'Apply',
       'Show Diff',
       'Save to Workspace',
