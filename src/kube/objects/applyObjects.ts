@@ -1,12 +1,14 @@
 // Applies an app's objects with server-side apply under Fn Mesh's field manager: a server-side
 // dry-run of ALL objects first (nothing is written if any is refused), then the real apply in a safe
 // order. A failure part-way is reported object by object, with the data to roll back what was
-// written. Pure: no `vscode`.
+// written. Given the preview the user saw, every object someone changed since is refused and every
+// write is conditional on the resourceVersion checked (preview.ts). Pure: no `vscode`.
 import { UserError } from '../../common/errors';
 import { sortForApply } from './applyOrder';
 import { fieldManager, type KubeClient } from './kubeClient';
 import { appliedConfiguration, jsonEqual } from './managedFields';
 import { normaliseForDiff } from './normalise';
+import { changedSincePreview, previewedState, refKey, type Preview } from './preview';
 import { KubeObjectError, onlyOwnConflicts, fieldConflicts, type FieldConflict } from './resourceErrors';
 import { describeRef, refOf, type LiveObject, type ObjectRef, type ObjectToWrite } from './types';
 
@@ -50,23 +52,44 @@ export interface ApplyOutcome {
   readonly rollback: RollbackPlan;
   /** One or two sentences for the user. */
   readonly summary: string;
+  /** Each object Fn Mesh wrote (or found unchanged) as it is after the apply: what a retry is guarded by. */
+  readonly after: Preview;
+}
+
+export interface ApplyObjectsOptions {
+  readonly dryRun?: boolean;
+  /** What the user saw: objects changed since are refused, the others written conditionally. */
+  readonly preview?: Preview;
 }
 
 /**
  * Server-side apply, never taking fields from another tool. Fn Mesh's own weight updates are
- * recorded under the same manager name as an `Update`; the server reports those as conflicts too,
- * and only they are taken back (`force`).
+ * recorded under the same manager name as an `Update`; the server reports those as conflicts too.
+ * They are taken back (`force`) only when `obj` carries the resourceVersion the user previewed:
+ * the server then refuses the write if anyone (another Fn Mesh user too) changed the object since,
+ * so the only fields taken are those the user saw. Unguarded, such a conflict is an error.
  */
 export async function applyAsFnMesh(client: KubeClient, obj: ObjectToWrite, dryRun = false): Promise<LiveObject> {
   try {
     return await client.apply(obj, { dryRun });
   } catch (err) {
     const conflicts = fieldConflicts(err);
-    if (conflicts && onlyOwnConflicts(conflicts)) {
-      return client.apply(obj, { dryRun, force: true });
+    const guarded = typeof (obj.metadata as { resourceVersion?: unknown }).resourceVersion === 'string';
+    if (guarded && conflicts && onlyOwnConflicts(conflicts)) {
+      try {
+        return await client.apply(obj, { dryRun, force: true });
+      } catch (forced) {
+        throw new KubeObjectError(refOf(obj), forced);
+      }
     }
     throw new KubeObjectError(refOf(obj), err);
   }
+}
+
+/** `obj` written only if the object is still at `live`'s resourceVersion. */
+export function guardedBy(obj: ObjectToWrite, live: LiveObject | undefined): ObjectToWrite {
+  const resourceVersion = live?.metadata.resourceVersion;
+  return resourceVersion ? { ...obj, metadata: { ...obj.metadata, resourceVersion } as ObjectToWrite['metadata'] } : obj;
 }
 
 function failure(ref: ObjectRef, err: unknown): ObjectResult {
@@ -106,49 +129,57 @@ function tally(results: readonly ObjectResult[], verbs: Partial<Record<ObjectSta
 }
 
 interface Prepared {
+  /** What is written: guarded by the resourceVersion checked against the preview. */
   readonly obj: ObjectToWrite;
   readonly before?: LiveObject;
   readonly result: ObjectResult;
 }
 
-/** Reads each object and dry-runs it; independent requests, so they run side by side. */
-function prepare(client: KubeClient, objects: readonly ObjectToWrite[]): Promise<Prepared[]> {
+/** Reads each object, checks it against the preview, and dry-runs it; side by side (independent requests). */
+function prepare(client: KubeClient, objects: readonly ObjectToWrite[], preview: Preview | undefined): Promise<Prepared[]> {
   return Promise.all(
-    objects.map(async (obj): Promise<Prepared> => {
-      const ref = refOf(obj);
+    objects.map(async (given): Promise<Prepared> => {
+      const ref = refOf(given);
       try {
         const before = await client.get(ref);
+        const previewed = preview?.get(refKey(ref));
+        const changed = previewed === undefined ? undefined : changedSincePreview(ref, previewed, before);
+        if (changed) {
+          return { obj: given, result: { ref, status: 'failed', error: changed, code: 409 } };
+        }
+        const obj = previewed === undefined ? given : guardedBy(given, before);
         const dry = await applyAsFnMesh(client, obj, true);
         return { obj, before, result: { ref, status: changeOf(before, dry) } };
       } catch (err) {
-        return { obj, result: failure(ref, err) };
+        return { obj: given, result: failure(ref, err) };
       }
     }),
   );
 }
 
-export async function applyObjects(client: KubeClient, objects: readonly ObjectToWrite[], options: { readonly dryRun?: boolean } = {}): Promise<ApplyOutcome> {
-  const prepared = await prepare(client, sortForApply(objects));
+export async function applyObjects(client: KubeClient, objects: readonly ObjectToWrite[], options: ApplyObjectsOptions = {}): Promise<ApplyOutcome> {
+  const prepared = await prepare(client, sortForApply(objects), options.preview);
+  const after = new Map<string, ReturnType<typeof previewedState>>();
   const dryResults = prepared.map((p) => p.result);
   const refused = dryResults.filter((r) => r.status === 'failed');
   if (refused.length > 0) {
     const results = dryResults.map((r) => (r.status === 'failed' ? r : { ref: r.ref, status: 'not-applied' as const }));
     const summary =
       `The server refused ${refused.length} of ${objects.length} object(s) in the dry-run; nothing was written. ` + refused.map((r) => sentence(r.error ?? '')).join(' ');
-    return { dryRun: options.dryRun ?? false, ok: false, failedPhase: 'dry-run', results, rollback: { steps: [] }, summary };
+    return { dryRun: options.dryRun ?? false, ok: false, failedPhase: 'dry-run', results, rollback: { steps: [] }, summary, after };
   }
   if (options.dryRun) {
     const what = tally(dryResults, { created: 'to create', configured: 'to change', unchanged: 'unchanged' });
-    return { dryRun: true, ok: true, results: dryResults, rollback: { steps: [] }, summary: `Dry-run passed for ${objects.length} object(s): ${what}.` };
+    return { dryRun: true, ok: true, results: dryResults, rollback: { steps: [] }, summary: `Dry-run passed for ${objects.length} object(s): ${what}.`, after };
   }
 
   const results: ObjectResult[] = [];
   const steps: RollbackStep[] = [];
   for (const [i, { obj, before }] of prepared.entries()) {
     const ref = refOf(obj);
-    let after: LiveObject;
+    let written: LiveObject;
     try {
-      after = await applyAsFnMesh(client, obj);
+      written = await applyAsFnMesh(client, obj);
     } catch (err) {
       results.push(failure(ref, err), ...prepared.slice(i + 1).map((p) => ({ ref: refOf(p.obj), status: 'not-applied' as const })));
       const done = tally(results, { created: 'created', configured: 'changed', unchanged: 'unchanged' });
@@ -156,15 +187,16 @@ export async function applyObjects(client: KubeClient, objects: readonly ObjectT
       const summary =
         `Applied ${i} of ${objects.length} object(s)${done ? ` (${done})` : ''}, then ${sentence(results[i]?.error ?? 'a request failed')}` +
         (notApplied.length > 0 ? ` Not applied: ${notApplied.join(', ')}.` : '');
-      return { dryRun: false, ok: false, failedPhase: 'apply', results, rollback: { steps: [...steps].reverse() }, summary };
+      return { dryRun: false, ok: false, failedPhase: 'apply', results, rollback: { steps: [...steps].reverse() }, summary, after };
     }
-    const status = changeOf(before, after);
+    const status = changeOf(before, written);
+    after.set(refKey(ref), previewedState(written));
     results.push({ ref, status });
     if (status !== 'unchanged') {
-      const applied = appliedConfiguration(after, fieldManager);
+      const applied = appliedConfiguration(written, fieldManager);
       steps.push(before ? { ref, action: 'restore', previous: appliedConfiguration(before, fieldManager), applied } : { ref, action: 'delete', applied });
     }
   }
   const what = tally(results, { created: 'created', configured: 'changed', unchanged: 'unchanged' });
-  return { dryRun: false, ok: true, results, rollback: { steps: [...steps].reverse() }, summary: `Applied ${objects.length} object(s): ${what}.` };
+  return { dryRun: false, ok: true, results, rollback: { steps: [...steps].reverse() }, summary: `Applied ${objects.length} object(s): ${what}.`, after };
 }

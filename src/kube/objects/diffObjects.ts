@@ -1,10 +1,11 @@
 // For a diff editor: each object as it is in the cluster (or nothing) and as the server would make
 // it (a server-side dry-run of Fn Mesh's apply), both normalised to YAML. Pure: no `vscode`.
 import { describeError } from '../../common/errors';
-import { applyAsFnMesh } from './applyObjects';
+import { applyAsFnMesh, guardedBy } from './applyObjects';
 import { sortForApply } from './applyOrder';
 import type { KubeClient } from './kubeClient';
 import { diffText } from './normalise';
+import { previewedState, refKey, type Preview, type PreviewedState } from './preview';
 import { refOf, type ObjectRef, type ObjectToWrite } from './types';
 
 export interface ObjectDiff {
@@ -16,6 +17,13 @@ export interface ObjectDiff {
   readonly change: 'create' | 'update' | 'none' | 'error';
   /** Why the dry-run failed (`change: 'error'`). */
   readonly error?: string;
+  /** The live object as read for this diff: what an apply after it is guarded by. */
+  readonly previewed?: PreviewedState;
+}
+
+/** The preview the user saw in these diffs (objects that could not be read are not guarded). */
+export function previewOfDiffs(diffs: readonly ObjectDiff[]): Preview {
+  return new Map(diffs.filter((d) => d.previewed !== undefined).map((d) => [refKey(d.ref), d.previewed ?? null]));
 }
 
 export function diffObjects(client: KubeClient, objects: readonly ObjectToWrite[]): Promise<ObjectDiff[]> {
@@ -23,12 +31,16 @@ export function diffObjects(client: KubeClient, objects: readonly ObjectToWrite[
     sortForApply(objects).map(async (obj): Promise<ObjectDiff> => {
       const ref = refOf(obj);
       let live = '';
+      let previewed: PreviewedState | undefined;
       try {
-        live = diffText(await client.get(ref));
-        const proposed = diffText(await applyAsFnMesh(client, obj, true));
-        return { ref, live, proposed, change: live === '' ? 'create' : live === proposed ? 'none' : 'update' };
+        const current = await client.get(ref);
+        live = diffText(current);
+        previewed = previewedState(current);
+        // Guarded by what was just read, as the apply after this preview will be.
+        const proposed = diffText(await applyAsFnMesh(client, guardedBy(obj, current), true));
+        return { ref, live, proposed, change: live === '' ? 'create' : live === proposed ? 'none' : 'update', previewed };
       } catch (err) {
-        return { ref, live, proposed: '', change: 'error', error: describeError(err) };
+        return { ref, live, proposed: '', change: 'error', error: describeError(err), ...(previewed !== undefined ? { previewed } : {}) };
       }
     }),
   );

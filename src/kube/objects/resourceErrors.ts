@@ -66,6 +66,12 @@ export class KubeObjectError extends UserError {
 }
 
 function conflictMessage(conflicts: readonly FieldConflict[]): string {
+  if (onlyOwnConflicts(conflicts)) {
+    return (
+      `conflict: fields Fn Mesh wrote outside this apply would change (${describeConflicts(conflicts)}: a weight change, or another person using Fn Mesh). ` +
+      'Nothing of theirs is taken without a preview: preview the change again, then apply'
+    );
+  }
   return (
     `conflict: fields managed by another tool would change (${describeConflicts(conflicts)}). ` +
     'Fn Mesh never takes fields over: change them with that tool, or make the values in Fn Mesh match them'

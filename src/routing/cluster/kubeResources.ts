@@ -3,7 +3,7 @@
 // work; API discovery is done once and kept. Pure: no `vscode`.
 import type { KubeConfig } from '@kubernetes/client-node' with { 'resolution-mode': 'import' };
 import type { Weights } from '../weights';
-import { applyObjects, type ApplyOutcome, type RollbackPlan } from '../../kube/objects/applyObjects';
+import { applyObjects, type ApplyObjectsOptions, type ApplyOutcome, type RollbackPlan } from '../../kube/objects/applyObjects';
 import { diffObjects, type ObjectDiff } from '../../kube/objects/diffObjects';
 import { discoverRoutingApis, type RoutingApis } from './discovery';
 import type { KubeClient } from '../../kube/objects/kubeClient';
@@ -26,7 +26,7 @@ export interface KubeResources {
   list(namespace: string, labelSelector: string): Promise<LiveObject[]>;
   delete(ref: ObjectRef): Promise<boolean>;
   /** Dry-run of all, then server-side apply in a safe order (see kube/objects/applyObjects.ts). */
-  apply(objects: readonly ObjectToWrite[], options?: { readonly dryRun?: boolean }): Promise<ApplyOutcome>;
+  apply(objects: readonly ObjectToWrite[], options?: ApplyObjectsOptions): Promise<ApplyOutcome>;
   rollback(plan: RollbackPlan): Promise<RollbackOutcome>;
   /** Live vs dry-run YAML per object, for a diff editor. */
   diff(objects: readonly ObjectToWrite[]): Promise<ObjectDiff[]>;

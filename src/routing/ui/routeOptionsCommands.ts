@@ -8,8 +8,11 @@ import { commandIds, type CommandId } from '../../common/commandIds';
 import { UserError } from '../../common/errors';
 import { registerCommand } from '../../common/vscode/commands';
 import type { ApplyOutcome } from '../../kube/objects/applyObjects';
+import { ApplyWithRecovery } from '../../kube/objects/applyWithRecovery';
+import { previewOf } from '../../kube/objects/preview';
+import { applyWithPrompts } from '../../kube/ui/applyRecoveryPrompts';
 import type { RoutedAppView } from '../cluster/routingView';
-import { describeRef } from '../../kube/objects/types';
+import { describeRef, refOf } from '../../kube/objects/types';
 import type { HeaderPin, MirrorOptions, OutlierDetectionOptions, RouteOptions } from '../manifests/routeOptions';
 import { readOutlierDetection, readRouteOptions } from '../routeOptionsRead';
 import { assertSomethingToClear, optionKinds, planRouteOptions, type LiveRouting, type OptionKind, type RouteOptionsChange, type RouteOptionsPlan } from '../routeOptionsPlan';
@@ -116,28 +119,12 @@ async function confirm(deps: RouteOptionsDeps, current: Current, plan: RouteOpti
   }
 }
 
-async function applyOptions(deps: RouteOptionsDeps, target: RoutingTarget, plan: RouteOptionsPlan): Promise<ApplyOutcome> {
-  const outcome = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Route options of ${plan.app.appName}: dry-run, then apply…` },
-    () => target.resources.apply(plan.objects),
-  );
-  deps.log.info(`route options of ${plan.app.appName}: ${outcome.summary} Now: ${plan.summary.join('; ') || 'none'}`);
-  if (outcome.ok) {
-    void vscode.window.showInformationMessage(`Fn Mesh: ${outcome.summary}`);
-    return outcome;
-  }
-  if (outcome.failedPhase === 'dry-run') {
-    // A 409 here means the objects changed since they were read: nothing was written.
-    throw new UserError(outcome.summary);
-  }
-  void vscode.window.showErrorMessage(`Fn Mesh: ${outcome.summary}`, 'Roll Back').then(async (choice) => {
-    if (choice === 'Roll Back') {
-      const result = await target.resources.rollback(outcome.rollback);
-      deps.log.info(`rollback of route options of ${plan.app.appName}: ${result.summary}`);
-      void vscode.window.showInformationMessage(`Fn Mesh: ${result.summary}`);
-    }
-  });
-  return outcome;
+async function applyOptions(deps: RouteOptionsDeps, current: Current, plan: RouteOptionsPlan): Promise<ApplyOutcome | undefined> {
+  const { target, live } = current;
+  const reads = [live.virtualService, ...(live.destinationRule ? [live.destinationRule] : [])].map((obj) => ({ ref: refOf(obj), live: obj }));
+  deps.log.info(`route options of ${plan.app.appName} after the change: ${plan.summary.join('; ') || 'none'}`);
+  // A 409 in the dry-run means the objects changed since they were read: nothing was written.
+  return applyWithPrompts(deps.log, `Route options of ${plan.app.appName}`, new ApplyWithRecovery(target.resources.client, plan.objects, previewOf(reads)));
 }
 
 async function run(deps: RouteOptionsDeps, ask: Ask, node: unknown, arg: unknown): Promise<ApplyOutcome | RouteOptionsPlan | undefined> {
@@ -152,7 +139,7 @@ async function run(deps: RouteOptionsDeps, ask: Ask, node: unknown, arg: unknown
   if (action === 'preview') {
     return plan;
   }
-  return action === 'apply' ? applyOptions(deps, current.target, plan) : undefined;
+  return action === 'apply' ? applyOptions(deps, current, plan) : undefined;
 }
 
 export function registerRouteOptionsCommands(deps: RouteOptionsDeps): vscode.Disposable[] {

@@ -1,13 +1,18 @@
 // Route traffic (right-click an Fn app or function): pick versions and weights, preview the YAML
 // and a diff against the cluster, then apply after a server-side dry-run. Partial failures offer
-// Retry and Roll back.
+// Retry and Roll Back (kube/ui/applyRecoveryPrompts.ts).
 import * as vscode from 'vscode';
 import { UserError } from '../../common/errors';
 import type { AppNode, FunctionNode } from '../../fn/tree/functionsTree';
 import type { FnConnectionState } from '../../fn/connection';
 import type { FnFunction } from '../../fn/model';
 import type { ApplyOutcome } from '../../kube/objects/applyObjects';
-import { planRoute, versionNames, type RoutePlan } from '../routePlan';
+import { ApplyWithRecovery } from '../../kube/objects/applyWithRecovery';
+import type { Preview } from '../../kube/objects/preview';
+import { applyWithPrompts } from '../../kube/ui/applyRecoveryPrompts';
+import { prepareRoute } from '../cluster/routePreparation';
+import type { CarriedOptions } from '../routeOptionsCarry';
+import { versionNames, type RoutePlan } from '../routePlan';
 import { evenSplit, formatWeights, parseWeights } from '../weights';
 import { toYaml } from '../../kube/objects/yaml';
 import type { RoutingService, RoutingTarget } from './routingService';
@@ -60,7 +65,8 @@ export async function routeTraffic(deps: RouteTrafficDeps, node: unknown, option
   if (!useIstio && !apis.httpRoute) {
     throw new UserError(`context ${target.context} serves neither networking.istio.io nor Gateway API HTTPRoute: install Istio (or the Gateway API CRDs) first`);
   }
-  const plan = planRoute({
+  // What the user is shown is the cluster as read now: the apply refuses objects changed since.
+  const { plan, preview, options: carried } = await prepareRoute(target.resources.client, {
     fnAppName: appName,
     functions,
     api: await fn.client.apiVersion(),
@@ -70,7 +76,12 @@ export async function routeTraffic(deps: RouteTrafficDeps, node: unknown, option
     manifest: useIstio ? { istioApiVersion: apis.istio } : { mode: 'httpRoute' },
   });
   const yamlUri = deps.documents.put(`route-${plan.app.appName}`, toYaml(plan.objects));
-  const action = options.action ?? (await askAction(deps, target, plan, yamlUri));
+  deps.log.info(`route ${plan.app.appName}: options kept: ${carried.kept.join('; ') || 'none'}${carried.dropped.length > 0 ? `; dropped: ${carried.dropped.join('; ')}` : ''}`);
+  if (options.action === 'apply' && carried.dropped.length > 0) {
+    // Without a confirmation (New Version, automation) no option is ever dropped.
+    throw new UserError(`routing ${plan.app.appName} this way would drop route options (${carried.dropped.join('; ')}): run Route Traffic to review and confirm`);
+  }
+  const action = options.action ?? (await askAction(deps, target, plan, yamlUri, carried));
   switch (action) {
     case undefined:
       return undefined;
@@ -81,7 +92,7 @@ export async function routeTraffic(deps: RouteTrafficDeps, node: unknown, option
       return plan;
     case 'apply': {
       const injected = await ensureInjection(deps.log, target, plan, options.injection, options.action !== undefined);
-      return injected && applyPlan(deps, target, injected);
+      return injected && applyPlan(deps, target, injected, preview);
     }
   }
 }
@@ -143,12 +154,19 @@ async function lbUrl(deps: RouteTrafficDeps, fn: Extract<FnConnectionState, { ki
   return value;
 }
 
-async function askAction(deps: RouteTrafficDeps, target: RoutingTarget, plan: RoutePlan, yamlUri: vscode.Uri): Promise<'apply' | 'save' | undefined> {
+/** The confirmation's detail: the dry-run, and which route options the new route keeps or drops. */
+function optionsDetail(carried: CarriedOptions): string {
+  const kept = carried.kept.length > 0 ? `Route options kept:\n${carried.kept.join('\n')}` : 'No route options are set.';
+  const dropped = carried.dropped.length > 0 ? `\n\nRoute options DROPPED by this change:\n${carried.dropped.join('\n')}` : '';
+  return `A server-side dry-run of every object runs first; nothing is written if any is refused.\n\n${kept}${dropped}`;
+}
+
+async function askAction(deps: RouteTrafficDeps, target: RoutingTarget, plan: RoutePlan, yamlUri: vscode.Uri, carried: CarriedOptions): Promise<'apply' | 'save' | undefined> {
   await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(yamlUri), { preview: true, preserveFocus: true });
   for (;;) {
     const choice = await vscode.window.showInformationMessage(
       `Route ${plan.app.appName}: ${plan.app.versions.map((v) => `${v.version} ${v.weight}%`).join(', ')}. Apply ${plan.objects.length} objects to namespace ${target.namespace} (context ${target.context})?`,
-      { modal: true, detail: 'A server-side dry-run of every object runs first; nothing is written if any is refused.' },
+      { modal: true, detail: optionsDetail(carried) },
       'Apply',
       'Show Diff',
       'Save to Workspace',
@@ -192,33 +210,6 @@ async function saveToWorkspace(plan: RoutePlan): Promise<vscode.Uri> {
   return uri;
 }
 
-async function applyPlan(deps: RouteTrafficDeps, target: RoutingTarget, plan: RoutePlan): Promise<ApplyOutcome> {
-  const outcome = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Routing ${plan.app.appName}: dry-run, then apply…` },
-    () => target.resources.apply(plan.objects),
-  );
-  deps.log.info(`route ${plan.app.appName}: ${outcome.summary}`);
-  if (outcome.ok) {
-    void vscode.window.showInformationMessage(`Fn Mesh: ${outcome.summary}`);
-    return outcome;
-  }
-  if (outcome.failedPhase === 'dry-run') {
-    throw new UserError(outcome.summary);
-  }
-  void offerRecovery(deps, target, plan, outcome);
-  return outcome;
-}
-
-/** After a partial apply: say what was applied and offer Retry or Roll back. */
-async function offerRecovery(deps: RouteTrafficDeps, target: RoutingTarget, plan: RoutePlan, outcome: ApplyOutcome): Promise<void> {
-  const choice = await vscode.window.showErrorMessage(`Fn Mesh: ${outcome.summary}`, 'Retry', 'Roll Back', 'Show Log');
-  if (choice === 'Retry') {
-    await applyPlan(deps, target, plan).catch((err: unknown) => deps.log.error(String(err)));
-  } else if (choice === 'Roll Back') {
-    const result = await target.resources.rollback(outcome.rollback);
-    deps.log.info(`rollback of ${plan.app.appName}: ${result.summary}`);
-    void vscode.window.showInformationMessage(`Fn Mesh: ${result.summary}`);
-  } else if (choice === 'Show Log') {
-    deps.log.show();
-  }
+function applyPlan(deps: RouteTrafficDeps, target: RoutingTarget, plan: RoutePlan, preview: Preview): Promise<ApplyOutcome | undefined> {
+  return applyWithPrompts(deps.log, `Route ${plan.app.appName}`, new ApplyWithRecovery(target.resources.client, plan.objects, preview));
 }

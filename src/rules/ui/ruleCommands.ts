@@ -4,6 +4,9 @@ import * as vscode from 'vscode';
 import { commandIds } from '../../common/commandIds';
 import { UserError } from '../../common/errors';
 import { registerCommand } from '../../common/vscode/commands';
+import { ApplyWithRecovery } from '../../kube/objects/applyWithRecovery';
+import { previewOfDiffs } from '../../kube/objects/diffObjects';
+import { applyWithPrompts } from '../../kube/ui/applyRecoveryPrompts';
 import type { ObjectToWrite } from '../../kube/objects/types';
 import type { RoutingService } from '../../routing/ui/routingService';
 import type { YamlDocuments } from '../../routing/ui/yamlDocuments';
@@ -82,13 +85,8 @@ export function registerRuleCommands(deps: RuleCommandDeps): vscode.Disposable[]
           return undefined;
         }
       }
-      const outcome = await target.resources.apply(objects);
-      log.info(`apply ${doc.uri.fsPath}: ${outcome.summary}`);
-      if (!outcome.ok) {
-        throw new UserError(outcome.summary);
-      }
-      void vscode.window.showInformationMessage(`Fn Mesh: ${outcome.summary}`);
-      return outcome;
+      const session = new ApplyWithRecovery(target.resources.client, objects, previewOfDiffs(diffs));
+      return applyWithPrompts(log, `Apply ${vscode.workspace.asRelativePath(doc.uri)}`, session);
     }),
   ];
 }

@@ -2,6 +2,7 @@
 // any request, a concurrent writer, Undo and its guard, re-applying after a weight change, and the
 // Gateway API HTTPRoute.
 import * as assert from 'node:assert/strict';
+import { readPreview } from '../../../src/kube/objects/preview';
 import { createKubeResources } from '../../../src/routing/cluster/kubeResources';
 import { WeightsConflictError } from '../../../src/routing/cluster/weightsUpdate';
 import { generateManifests } from '../../../src/routing/manifests/appManifests';
@@ -36,9 +37,13 @@ describe('kube resources: weights and undo (real kube-apiserver)', function () {
     assert.deepEqual(await liveWeights(), [50, 50]);
   });
 
-  it('routing again after a weight change takes back Fn Mesh\'s own fields (and only those)', async () => {
+  it('routing again after a weight change takes back Fn Mesh\'s own fields (and only those) once they were previewed', async () => {
     const { client, name } = cluster();
-    const outcome = await createKubeResources(client).apply(helloObjects(name));
+    const unguarded = await createKubeResources(client).apply(helloObjects(name));
+    assert.equal(unguarded.ok, false, 'without a preview the weight change is not taken over');
+    assert.match(unguarded.summary, /fields Fn Mesh wrote outside this apply would change/);
+    const { preview } = await readPreview(client, helloObjects(name));
+    const outcome = await createKubeResources(client).apply(helloObjects(name), { preview });
     assert.equal(outcome.ok, true, outcome.summary);
     assert.deepEqual(await liveWeights(), [90, 10]);
     const managers = (await client.get(vs()))?.metadata.managedFields?.map((m) => `${m.manager}/${m.operation}`);
