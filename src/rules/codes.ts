@@ -99,6 +99,11 @@ export const ruleCodes = {
     title: '2018 resource no longer served (migrate it)',
     explanation: 'config.istio.io/v1alpha2 RouteRule and DestinationPolicy were removed from Istio; convert them with Fn Mesh: Migrate.',
   },
+  FNM112: {
+    severity: 'error',
+    title: 'Regular expression not accepted by RE2',
+    explanation: 'Envoy and istiod compile match regexes with RE2, which has no lookaround or backreferences; Istio also refuses empty regexes and ones over 1024 characters.',
+  },
 
   FNM201: {
     severity: 'error',

@@ -3,6 +3,7 @@
 import { checkDestinationsInCluster, checkSubsetWorkloads } from './checks/cluster';
 import { checkFaultsAndMirrors } from './checks/faults';
 import { checkGatewayReferences } from './checks/gateways';
+import { checkRegexes } from './checks/regex';
 import { checkDestinationRuleHosts, checkVirtualServiceHosts } from './checks/hostConflicts';
 import type { Check } from './checks/report';
 import { checkDestinationRuleSubsets, checkRepeatedDestinations, checkSubsetReferences } from './checks/subsets';
@@ -25,6 +26,7 @@ export const semanticChecks: readonly Check[] = [
   checkDestinationRuleHosts,
   checkGatewayReferences,
   checkFaultsAndMirrors,
+  checkRegexes,
   checkSubsetWorkloads,
   checkDestinationsInCluster,
 ];
