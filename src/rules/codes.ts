@@ -113,7 +113,7 @@ export const ruleCodes = {
   FNM202: {
     severity: 'error',
     title: 'Weights add up to zero',
-    explanation: 'No destination can receive traffic when every weight is 0; Istio rejects the route.',
+    explanation: 'No destination can receive traffic when every weight is 0 (a missing weight counts as 0); Istio rejects the route.',
   },
   FNM203: {
     severity: 'info',
@@ -126,7 +126,7 @@ export const ruleCodes = {
     explanation: 'A single destination receives all traffic whatever its weight; the weight only misleads.',
   },
   FNM205: {
-    severity: 'warning',
+    severity: 'info',
     title: 'Destination without a weight among weighted ones',
     explanation: 'When some destinations have weights, a destination without one gets weight 0 and receives no traffic.',
   },
