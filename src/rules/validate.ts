@@ -32,7 +32,8 @@ export const semanticChecks: readonly Check[] = [
 ];
 
 /** Problems of a file already in the index (see WorkspaceIndex.setFile). */
-export function validateFile(uri: string, index: WorkspaceIndex, schemas: SchemaStore): Problem[] {
+export function validateFile(uri: string, workspace: WorkspaceIndex, schemas: SchemaStore): Problem[] {
+  const index = workspace.viewFor(uri);
   const file = index.file(uri);
   if (!file) {
     return [];
