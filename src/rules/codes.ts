@@ -2,6 +2,7 @@
 // rather than reuse it. docs/rules.md explains each one (a unit test keeps the two in sync).
 //   FNM0xx YAML   FNM1xx schema   FNM2xx weights   FNM3xx subsets and hosts
 //   FNM4xx gateways   FNM5xx fault, mirror, durations   FNM6xx cluster-aware (when connected)
+//   FNM7xx rule order and matches   FNM8xx Fn func.yaml
 export type Severity = 'error' | 'warning' | 'info';
 
 export interface CodeInfo {
@@ -223,6 +224,17 @@ export const ruleCodes = {
     severity: 'warning',
     title: 'Routed workload runs without a sidecar',
     explanation: 'Neither the namespace nor the workload enables sidecar injection, so the mesh does not see this version.',
+  },
+
+  FNM701: {
+    severity: 'warning',
+    title: 'Rule no request reaches',
+    explanation: 'Envoy tries rules in order: a rule after one without a match, or whose every match an earlier rule already takes, never receives traffic.',
+  },
+  FNM702: {
+    severity: 'warning',
+    title: 'Match repeated or covered by an earlier rule',
+    explanation: 'An earlier rule accepts every request this match accepts, so the match never selects its own rule.',
   },
 } as const satisfies Record<string, CodeInfo>;
 

@@ -3,6 +3,7 @@
 import { checkDestinationsInCluster, checkSubsetWorkloads } from './checks/cluster';
 import { checkFaultsAndMirrors } from './checks/faults';
 import { checkGatewayReferences } from './checks/gateways';
+import { checkReachability } from './checks/reachability';
 import { checkRegexes } from './checks/regex';
 import { checkDestinationRuleHosts, checkVirtualServiceHosts } from './checks/hostConflicts';
 import type { Check } from './checks/report';
@@ -27,6 +28,7 @@ export const semanticChecks: readonly Check[] = [
   checkGatewayReferences,
   checkFaultsAndMirrors,
   checkRegexes,
+  checkReachability,
   checkSubsetWorkloads,
   checkDestinationsInCluster,
 ];

@@ -47,7 +47,8 @@ describe('rules/checks/faults', () => {
       '    - destination: {host: hello-app}',
       '      percentage: {value: 200}',
     );
-    assert.deepEqual(briefs(text), ['FNM503 9:30-9:33', 'FNM503 14:26-14:29']);
+    // (The second rule is unreachable, FNM701: not what this test is about.)
+    assert.deepEqual(briefs(text).filter((b) => b.startsWith('FNM5')), ['FNM503 9:30-9:33', 'FNM503 14:26-14:29']);
   });
 
   it('FNM506: an abort status outside 200-599', () => {
