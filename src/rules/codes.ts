@@ -154,8 +154,8 @@ export const ruleCodes = {
   },
   FNM305: {
     severity: 'warning',
-    title: 'Several VirtualServices for the same host',
-    explanation: 'Istio merges or ignores VirtualServices that claim the same host on the same gateway; keep one.',
+    title: 'Several VirtualServices for the same host in the mesh',
+    explanation: 'Sidecars apply only one of the VirtualServices bound to the mesh for a host; keep one. (On a gateway, Istio merges them: no conflict.)',
   },
   FNM306: {
     severity: 'warning',
@@ -177,6 +177,16 @@ export const ruleCodes = {
     severity: 'warning',
     title: 'Gateway is in another namespace',
     explanation: 'An unqualified gateway name refers to the VirtualService\'s namespace; qualify it as namespace/name.',
+  },
+  FNM403: {
+    severity: 'warning',
+    title: 'Hosts not exposed by the gateway',
+    explanation: 'No server of a gateway the VirtualService binds to lists any of its hosts, so requests through that gateway get 404.',
+  },
+  FNM404: {
+    severity: 'error',
+    title: 'Conflicting Gateways',
+    explanation: 'Two Gateways select the same workload and serve the same host on the same port; the gateway proxy cannot tell them apart.',
   },
 
   FNM501: {

@@ -6,6 +6,7 @@ import { checkGatewayReferences } from './checks/gateways';
 import { checkReachability } from './checks/reachability';
 import { checkRegexes } from './checks/regex';
 import { checkDestinationRuleHosts, checkVirtualServiceHosts } from './checks/hostConflicts';
+import { checkConflictingGateways, checkHostsOnGateways } from './checks/istioGateways';
 import type { Check } from './checks/report';
 import { checkDestinationRuleSubsets, checkRepeatedDestinations, checkSubsetReferences } from './checks/subsets';
 import { checkWeights } from './checks/weights';
@@ -26,6 +27,8 @@ export const semanticChecks: readonly Check[] = [
   checkVirtualServiceHosts,
   checkDestinationRuleHosts,
   checkGatewayReferences,
+  checkHostsOnGateways,
+  checkConflictingGateways,
   checkFaultsAndMirrors,
   checkRegexes,
   checkReachability,

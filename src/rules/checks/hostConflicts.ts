@@ -1,5 +1,7 @@
-// Hosts claimed twice (several VirtualServices on the same gateway, several DestinationRules)
-// and VirtualService hosts that no Service provides.
+// Hosts claimed twice (several VirtualServices bound to the mesh, several DestinationRules)
+// and VirtualService hosts that no Service provides. VirtualServices for one host bound to the
+// same gateway are merged by Istio and are not a conflict; bound to `mesh` (sidecars) only one
+// applies (istioctl: IST0109 ConflictingMeshGatewayVirtualServiceHosts).
 import { qualifyHost, serviceOfHost } from '../hosts';
 import type { Problem } from '../problems';
 import { asArray, asRecord, asString, isIstio } from '../resources';
@@ -23,7 +25,7 @@ export const checkVirtualServiceHosts: Check = (resource, index) => {
     return [];
   }
   const problems: Problem[] = [];
-  const gateways = boundGateways(resource);
+  const onMesh = boundGateways(resource).has('mesh');
   asArray(asRecord(resource.value.spec).hosts).forEach((host, i) => {
     if (typeof host !== 'string' || host === '' || host.includes('*')) {
       return;
@@ -32,9 +34,9 @@ export const checkVirtualServiceHosts: Check = (resource, index) => {
     const others = index
       .istioForHost('VirtualService', fqdn)
       .filter((o) => !same(o, resource) && asArray(asRecord(o.value.spec).hosts).some((h) => typeof h === 'string' && !h.includes('*')))
-      .filter((o) => [...boundGateways(o)].some((g) => gateways.has(g)));
+      .filter((o) => onMesh && boundGateways(o).has('mesh'));
     if (others.length > 0) {
-      const message = `VirtualService ${others.map(displayName).join(', ')} also routes ${host} on the same gateway`;
+      const message = `VirtualService ${others.map(displayName).join(', ')} also routes ${host} in the mesh; sidecars apply only one`;
       problems.push(report(resource, 'FNM305', message, ['spec', 'hosts', i], { data: { others: others.map(displayName) } }));
     }
     const service = serviceOfHost(host, resource.namespace);

@@ -183,7 +183,7 @@ describe('rules/quickFixes', () => {
   });
 
   it('FNM402: qualifies the gateway as namespace/name', () => {
-    const gateway = yaml('apiVersion: networking.istio.io/v1', 'kind: Gateway', 'metadata: {name: ingress, namespace: istio-system}', 'spec: {selector: {istio: ingressgateway}}');
+    const gateway = yaml('apiVersion: networking.istio.io/v1', 'kind: Gateway', 'metadata: {name: ingress, namespace: istio-system}', 'spec: {selector: {istio: ingressgateway}, servers: [{port: {number: 80, name: http, protocol: HTTP}, hosts: ["*"]}]}');
     const files = { 'vs.yaml': yaml(...head, '  gateways:', '  - ingress', '  http:', '  - route:', '    - destination: {host: hello-app}'), 'gw.yaml': gateway };
     const [fix] = fixesFor(files, 'vs.yaml', 'FNM402');
     assert.equal(fix.title, 'Qualify the gateway as istio-system/ingress');
