@@ -188,6 +188,21 @@ export const ruleCodes = {
     title: 'Conflicting Gateways',
     explanation: 'Two Gateways select the same workload and serve the same host on the same port; the gateway proxy cannot tell them apart.',
   },
+  FNM405: {
+    severity: 'warning',
+    title: 'Parent Gateway not defined',
+    explanation: 'The workspace defines Gateway API Gateways, but none with this name and namespace, so the route is attached to nothing.',
+  },
+  FNM406: {
+    severity: 'error',
+    title: 'Parent Gateway does not admit the route',
+    explanation: 'No listener of the parent Gateway admits the route (sectionName or port, allowed route kinds, allowed namespaces), so the Gateway ignores it.',
+  },
+  FNM407: {
+    severity: 'warning',
+    title: 'Route hostnames not accepted by the Gateway',
+    explanation: 'No listener that admits the route accepts any of its hostnames, so the route gets no traffic through that Gateway.',
+  },
 
   FNM501: {
     severity: 'error',

@@ -2,6 +2,7 @@
 // connected, cluster-aware checks), given the workspace index that holds every rule file.
 import { checkDestinationsInCluster, checkSubsetWorkloads } from './checks/cluster';
 import { checkFaultsAndMirrors } from './checks/faults';
+import { checkGatewayApiParents } from './checks/gatewayApiParents';
 import { checkGatewayReferences } from './checks/gateways';
 import { checkReachability } from './checks/reachability';
 import { checkRegexes } from './checks/regex';
@@ -29,6 +30,7 @@ export const semanticChecks: readonly Check[] = [
   checkGatewayReferences,
   checkHostsOnGateways,
   checkConflictingGateways,
+  checkGatewayApiParents,
   checkFaultsAndMirrors,
   checkRegexes,
   checkReachability,
