@@ -105,6 +105,11 @@ export const ruleCodes = {
     title: 'Regular expression not accepted by RE2',
     explanation: 'Envoy and istiod compile match regexes with RE2, which has no lookaround or backreferences; Istio also refuses empty regexes and ones over 1024 characters.',
   },
+  FNM113: {
+    severity: 'warning',
+    title: 'Deprecated field',
+    explanation: 'Istio marks this field deprecated: it still works, but it has a replacement and may be removed.',
+  },
 
   FNM201: {
     severity: 'error',
@@ -166,6 +171,11 @@ export const ruleCodes = {
     severity: 'warning',
     title: 'No Service provides this host',
     explanation: 'No Service in the workspace or the cluster provides this host, so the rule routes nothing.',
+  },
+  FNM308: {
+    severity: 'warning',
+    title: 'TLS without server certificate verification',
+    explanation: 'Client TLS (SIMPLE or MUTUAL) without caCertificates does not verify the server against a CA you chose, so a man in the middle can pose as the server.',
   },
 
   FNM401: {

@@ -1,6 +1,8 @@
 // The rule engine's entry points: all problems of one file (YAML, schema, semantic and, when
 // connected, cluster-aware checks), given the workspace index that holds every rule file.
 import { checkDestinationsInCluster, checkSubsetWorkloads } from './checks/cluster';
+import { checkDeprecatedFields } from './checks/deprecated';
+import { checkDestinationTls } from './checks/destinationTls';
 import { checkFaultsAndMirrors } from './checks/faults';
 import { checkGatewayApiParents } from './checks/gatewayApiParents';
 import { checkGatewayReferences } from './checks/gateways';
@@ -34,6 +36,8 @@ export const semanticChecks: readonly Check[] = [
   checkFaultsAndMirrors,
   checkRegexes,
   checkReachability,
+  checkDestinationTls,
+  checkDeprecatedFields,
   checkSubsetWorkloads,
   checkDestinationsInCluster,
 ];

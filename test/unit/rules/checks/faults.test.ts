@@ -34,7 +34,7 @@ describe('rules/checks/faults', () => {
   it('FNM502: fault percentages outside 0-100, new and deprecated fields', () => {
     const text = vs('    fault:', '      delay: {fixedDelay: 1s, percentage: {value: 101}}', '      abort: {httpStatus: 500, percentage: {value: -1}}');
     assert.deepEqual(briefs(text), ['FNM502 9:50-9:53', 'FNM502 10:51-10:53']);
-    assert.deepEqual(briefs(vs('    fault:', '      delay: {fixedDelay: 1s, percent: 150}')), ['FNM502 9:39-9:42']);
+    assert.deepEqual(briefs(vs('    fault:', '      delay: {fixedDelay: 1s, percent: 150}')), ['FNM113 9:30-9:37', 'FNM502 9:39-9:42']);
   });
 
   it('FNM503: mirror percentages above 100 (mirrorPercentage, mirror_percent, mirrors)', () => {
