@@ -33,7 +33,10 @@ export function checkSchema(doc: YamlDocument, store: SchemaStore): Problem[] {
       problems.push(at('FNM110', `${ref.apiVersion} is still served; ${current} is current`, ['apiVersion'], 'value'));
     }
   }
-  validate(schema, doc.value, [], (code, message, path, target) => problems.push(at(code, message, path, target)));
+  // `status` is written by controllers, never by the user (the API server ignores it on apply):
+  // a copy from `kubectl get -o yaml` must not be judged.
+  const withoutStatus = isRecord(doc.value) && 'status' in doc.value ? Object.fromEntries(Object.entries(doc.value).filter(([k]) => k !== 'status')) : doc.value;
+  validate(schema, withoutStatus, [], (code, message, path, target) => problems.push(at(code, message, path, target)));
   return problems;
 }
 
