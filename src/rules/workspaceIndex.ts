@@ -4,6 +4,7 @@
 // A file can be private (a preview, see indexPolicy.ts): it is checked with the workspace's
 // objects and its own, but other files never see its objects.
 import type { ClusterFacts, NamespaceFact, ServiceFact, WorkloadFact } from './clusterFacts';
+import { visibleIn } from './exportTo';
 import { workloadOfObject } from './fileWorkloads';
 import { namespaceOf, qualifyHost } from './hosts';
 import type { Json, ResourceRef } from './resources';
@@ -141,9 +142,9 @@ export class WorkspaceIndex {
     return this.cluster !== undefined || this.tables().serviceNamespaces.has(namespace);
   }
 
-  /** Whether a ServiceEntry (workspace or cluster) declares `fqdn`. */
-  serviceEntryProvides(fqdn: string): boolean {
-    return this.tables().serviceEntryHosts.some((h) => h === fqdn || hostMatches(h, fqdn));
+  /** Whether a ServiceEntry (workspace or cluster) visible in namespace `from` (exportTo) declares `fqdn`. */
+  serviceEntryProvides(fqdn: string, from?: string): boolean {
+    return this.tables().serviceEntryHosts.some(([h, entry]) => (h === fqdn || hostMatches(h, fqdn)) && (from === undefined || visibleIn(entry, from)));
   }
 
   /**
@@ -174,7 +175,7 @@ interface Tables {
   readonly gatewaysByName: Map<string, IndexedResource[]>;
   readonly services: Map<string, ServiceFact>;
   readonly serviceNamespaces: Set<string>;
-  readonly serviceEntryHosts: string[];
+  readonly serviceEntryHosts: [string, IndexedResource][];
   readonly workloads: WorkloadFact[];
 }
 
@@ -248,7 +249,7 @@ function indexResource(t: Tables, r: IndexedResource): void {
   } else if (r.ref.group === istioNetworking && r.ref.kind === 'ServiceEntry') {
     for (const host of Array.isArray(spec.hosts) ? spec.hosts : []) {
       if (typeof host === 'string') {
-        t.serviceEntryHosts.push(qualifyHost(host, r.namespace));
+        t.serviceEntryHosts.push([qualifyHost(host, r.namespace), r]);
       }
     }
   } else if (r.ref.group === istioNetworking && r.ref.kind === 'Gateway' && r.ref.name) {

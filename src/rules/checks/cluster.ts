@@ -49,7 +49,7 @@ export const checkDestinationsInCluster: Check = (resource, index) => {
   for (const ref of virtualServiceReferences(resource.value)) {
     const service = serviceOfHost(ref.host, resource.namespace);
     const fqdn = qualifyHost(ref.host, resource.namespace);
-    if (!service || index.serviceEntryProvides(fqdn)) {
+    if (!service || index.serviceEntryProvides(fqdn, resource.namespace)) {
       continue;
     }
     const hostPath = [...ref.path, 'host'];
@@ -57,7 +57,7 @@ export const checkDestinationsInCluster: Check = (resource, index) => {
       problems.push(report(resource, 'FNM602', `No Service ${service.name} in namespace ${service.namespace}`, hostPath, { data: { service } }));
       continue;
     }
-    const labels = ref.subset === undefined ? {} : findSubset(index, fqdn, ref.subset).found?.labels;
+    const labels = ref.subset === undefined ? {} : findSubset(index, fqdn, ref.subset, resource.namespace).found?.labels;
     const workloads = labels ? workloadsFor(index, service.name, service.namespace, labels) : [];
     const namespace = index.namespaceFact(service.namespace);
     if (workloads.length > 0 && !workloads.some((w) => isInjected(w, namespace))) {

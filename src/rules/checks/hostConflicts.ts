@@ -2,6 +2,7 @@
 // and VirtualService hosts that no Service provides. VirtualServices for one host bound to the
 // same gateway are merged by Istio and are not a conflict; bound to `mesh` (sidecars) only one
 // applies (istioctl: IST0109 ConflictingMeshGatewayVirtualServiceHosts).
+import { visibleTogether } from '../exportTo';
 import { qualifyHost, serviceOfHost } from '../hosts';
 import type { Problem } from '../problems';
 import { asArray, asRecord, asString, isIstio } from '../resources';
@@ -34,13 +35,13 @@ export const checkVirtualServiceHosts: Check = (resource, index) => {
     const others = index
       .istioForHost('VirtualService', fqdn)
       .filter((o) => !same(o, resource) && asArray(asRecord(o.value.spec).hosts).some((h) => typeof h === 'string' && !h.includes('*')))
-      .filter((o) => onMesh && boundGateways(o).has('mesh'));
+      .filter((o) => onMesh && boundGateways(o).has('mesh') && visibleTogether(o, resource));
     if (others.length > 0) {
       const message = `VirtualService ${others.map(displayName).join(', ')} also routes ${host} in the mesh; sidecars apply only one`;
       problems.push(report(resource, 'FNM305', message, ['spec', 'hosts', i], { data: { others: others.map(displayName) } }));
     }
     const service = serviceOfHost(host, resource.namespace);
-    if (service && index.knowsServicesIn(service.namespace) && !index.service(service.name, service.namespace) && !index.serviceEntryProvides(fqdn)) {
+    if (service && index.knowsServicesIn(service.namespace) && !index.service(service.name, service.namespace) && !index.serviceEntryProvides(fqdn, resource.namespace)) {
       const message = `No Service ${service.name} in namespace ${service.namespace} provides ${host}`;
       problems.push(report(resource, 'FNM307', message, ['spec', 'hosts', i], { data: { service } }));
     }
@@ -59,7 +60,8 @@ export const checkDestinationRuleHosts: Check = (resource, index) => {
   }
   const others = index
     .istioForHost('DestinationRule', qualifyHost(host, resource.namespace))
-    .filter((o) => !same(o, resource) && asRecord(o.value.spec).workloadSelector === undefined && !String(asRecord(o.value.spec).host).includes('*'));
+    .filter((o) => !same(o, resource) && asRecord(o.value.spec).workloadSelector === undefined && !String(asRecord(o.value.spec).host).includes('*'))
+    .filter((o) => visibleTogether(o, resource));
   if (others.length === 0) {
     return [];
   }

@@ -1,6 +1,7 @@
 // Subsets: every subset a VirtualService uses must be defined by a DestinationRule for its host
 // (in the workspace or the cluster); DestinationRules must not repeat names or leave labels out;
 // one route must not name the same host+subset twice.
+import { visibleIn } from '../exportTo';
 import { qualifyHost } from '../hosts';
 import type { Problem, YamlPath } from '../problems';
 import type { Json } from '../resources';
@@ -38,9 +39,12 @@ function readSubsets(value: Json): SubsetDefinition[] {
   });
 }
 
-/** The DestinationRules for a host and the subset definitions among them named `subset`. */
-export function findSubset(index: WorkspaceIndex, fqdn: string, subset: string): { rules: readonly IndexedResource[]; found?: SubsetDefinition } {
-  const rules = index.istioForHost('DestinationRule', fqdn);
+/**
+ * The DestinationRules for a host that namespace `from` can see (exportTo), and the subset
+ * definitions among them named `subset`.
+ */
+export function findSubset(index: WorkspaceIndex, fqdn: string, subset: string, from: string): { rules: readonly IndexedResource[]; found?: SubsetDefinition } {
+  const rules = index.istioForHost('DestinationRule', fqdn).filter((r) => visibleIn(r, from));
   for (const rule of rules) {
     const found = destinationRuleSubsets(rule.value).find((s) => s.name === subset);
     if (found) {
@@ -60,7 +64,7 @@ export const checkSubsetReferences: Check = (resource, index) => {
       continue;
     }
     const fqdn = qualifyHost(ref.host, resource.namespace);
-    const { rules, found } = findSubset(index, fqdn, ref.subset);
+    const { rules, found } = findSubset(index, fqdn, ref.subset, resource.namespace);
     if (found) {
       continue;
     }
