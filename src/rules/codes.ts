@@ -271,6 +271,22 @@ export const ruleCodes = {
     title: 'Match repeated or covered by an earlier rule',
     explanation: 'An earlier rule accepts every request this match accepts, so the match never selects its own rule.',
   },
+
+  FNM801: {
+    severity: 'error',
+    title: 'Function name the Fn server refuses',
+    explanation: 'Fn function names are at most 255 bytes and must not need escaping in a URL path; the deploy fails otherwise.',
+  },
+  FNM802: {
+    severity: 'error',
+    title: 'Trigger the Fn server refuses',
+    explanation: 'An HTTP trigger needs a source that starts with /, unique among the function\'s triggers, and a name of letters, digits, _ or -.',
+  },
+  FNM803: {
+    severity: 'error',
+    title: 'Function limit out of range',
+    explanation: 'Fn accepts memory from 1 to 8192 MB, timeout from 1 to 300 seconds and idle_timeout from 1 to 3600 seconds (0 or absent: the default).',
+  },
 } as const satisfies Record<string, CodeInfo>;
 
 export type RuleCode = keyof typeof ruleCodes;

@@ -14,6 +14,7 @@ import type { Check } from './checks/report';
 import { checkDestinationRuleSubsets, checkRepeatedDestinations, checkSubsetReferences } from './checks/subsets';
 import { checkWeights } from './checks/weights';
 import type { ClusterFacts } from './clusterFacts';
+import { checkFuncYaml, isFuncYaml } from './funcYaml';
 import type { Problem } from './problems';
 import { sortProblems } from './problems';
 import { checkSchema } from './schemaCheck';
@@ -52,9 +53,10 @@ export function validateFile(uri: string, workspace: WorkspaceIndex, schemas: Sc
   const problems: Problem[] = [...file.problems];
   // A document with YAML errors has a guessed value: checking it would only add noise.
   const broken = new Set(file.problems.filter((p) => p.severity === 'error').map((p) => p.documentIndex));
+  const funcYaml = isFuncYaml(uri);
   for (const doc of file.documents) {
     if (!broken.has(doc.index)) {
-      problems.push(...checkSchema(doc, schemas));
+      problems.push(...(funcYaml ? checkFuncYaml(doc) : checkSchema(doc, schemas)));
     }
   }
   for (const resource of index.resourcesOf(uri)) {
@@ -70,6 +72,8 @@ export function validateFile(uri: string, workspace: WorkspaceIndex, schemas: Sc
 
 export interface ValidateTextOptions extends ParseOptions {
   readonly defaultNamespace?: string;
+  /** The text's file name (a `func.yaml` gets Fn's checks); default `untitled:validate`. */
+  readonly uri?: string;
   readonly cluster?: ClusterFacts;
   /** Other files of the workspace, by uri. */
   readonly otherFiles?: Readonly<Record<string, string>>;
@@ -82,7 +86,7 @@ export function validateText(text: string, schemas: SchemaStore, options: Valida
     index.setFile(uri, parseYaml(other, options));
   }
   index.setCluster(options.cluster);
-  const uri = 'untitled:validate';
+  const uri = options.uri ?? 'untitled:validate';
   index.setFile(uri, parseYaml(text, options));
   return validateFile(uri, index, schemas);
 }

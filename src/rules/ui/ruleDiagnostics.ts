@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ClusterFacts } from '../clusterFacts';
 import { docsLink } from '../codes';
+import { isFuncYaml } from '../funcYaml';
 import { closeAction, documentRole } from '../indexPolicy';
 import type { Problem, Range } from '../problems';
 import { loadSchemaStore, type SchemaStore } from '../schemaStore';
@@ -101,7 +102,7 @@ export class RuleDiagnostics implements vscode.Disposable {
     const key = uri.toString();
     this.current.setFile(key, parseYaml(text), { private: role === 'private' });
     this.indexed.add(key);
-    if (ruleApi.test(text)) {
+    if (ruleApi.test(text) || isFuncYaml(uri.path)) {
       const first = this.ruleFiles.size === 0;
       this.ruleFiles.add(key);
       if (first) {
