@@ -40,7 +40,7 @@ export function checkFuncYaml(doc: YamlDocument): Problem[] {
   const func = doc.value;
   const name = func.name;
   if (name !== undefined) {
-    const text = typeof name === 'string' ? name : String(name);
+    const text = typeof name === 'string' ? name : JSON.stringify(name);
     if (text === '') {
       at('FNM801', 'The function name is empty', ['name']);
     } else if (Buffer.byteLength(text, 'utf8') > fnLimits.maxNameLength) {
@@ -58,19 +58,19 @@ export function checkFuncYaml(doc: YamlDocument): Problem[] {
   asArray(func.triggers).forEach((t, i) => {
     const trigger = asRecord(t);
     const path: YamlPath = ['triggers', i];
-    const type = trigger.type ?? 'http';
+    const type = trigger.type === undefined ? 'http' : typeof trigger.type === 'string' ? trigger.type : JSON.stringify(trigger.type);
     if (type !== 'http') {
-      at('FNM802', `Fn has no trigger type '${String(type)}'; the only one is http`, [...path, 'type']);
+      at('FNM802', `Fn has no trigger type '${type}'; the only one is http`, [...path, 'type']);
     }
     const source = trigger.source;
     if (typeof source !== 'string' || source === '') {
       at('FNM802', 'An HTTP trigger needs a source, the path it answers on (for example /hello)', source === undefined ? path : [...path, 'source']);
     } else if (!source.startsWith('/')) {
       at('FNM802', `The trigger source must start with '/': write /${source}`, [...path, 'source']);
-    } else if (seen.has(`${String(type)} ${source}`)) {
+    } else if (seen.has(`${type} ${source}`)) {
       at('FNM802', `Another trigger of this function already answers on ${source}`, [...path, 'source']);
     } else {
-      seen.add(`${String(type)} ${source}`);
+      seen.add(`${type} ${source}`);
     }
     const triggerName = trigger.name;
     if (typeof triggerName === 'string' && (triggerName.length > fnLimits.maxNameLength || !triggerNameSafe.test(triggerName) || triggerName === '')) {
