@@ -110,6 +110,11 @@ export const ruleCodes = {
     title: 'Deprecated field',
     explanation: 'Istio marks this field deprecated: it still works, but it has a replacement and may be removed.',
   },
+  FNM114: {
+    severity: 'error',
+    title: 'CRD validation rule fails',
+    explanation: 'The CRD carries validation rules (CEL) that the API server evaluates; this object breaks one, so the API server refuses it.',
+  },
 
   FNM201: {
     severity: 'error',
