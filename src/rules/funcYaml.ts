@@ -3,9 +3,10 @@
 // (fnproject/fn api/models: Fn.ValidateName and Validate, Trigger.Validate). Checked so the
 // mistakes show in the editor instead of as a failed deploy.
 //
-// Note: Fn Mesh's routing accepts a narrower set of function names (letters, digits, `_`, `-`;
-// routing/names.ts) than the server; a name the server takes but routing does not is reported
-// as information (FNM801), since such a function deploys but cannot be routed.
+// Note: Fn Mesh's routing accepts a narrower set of function names (routing/names.ts, the one
+// rule for what Fn Mesh can route) than the server; a name the server takes but routing does not
+// is reported as information (FNM801), since such a function deploys but cannot be routed.
+import { fnNameProblem } from '../routing/names';
 import type { RuleCode, Severity } from './codes';
 import type { Problem, YamlPath } from './problems';
 import { asArray, asRecord, isRecord } from './resources';
@@ -24,8 +25,6 @@ export function isFuncYaml(uri: string): boolean {
 const pathSegmentSafe = /^[A-Za-z0-9\-_.~$&+,;=:@]*$/;
 /** What the server accepts in app and trigger names: letters, numbers, `_`, `-` (Unicode letters too). */
 const triggerNameSafe = /^[\p{L}\p{N}_-]*$/u;
-/** What Fn Mesh can route (routing/names.ts). */
-const routableName = /^[A-Za-z0-9_-]+$/;
 
 /** Problems of one func.yaml document. */
 export function checkFuncYaml(doc: YamlDocument): Problem[] {
@@ -47,7 +46,7 @@ export function checkFuncYaml(doc: YamlDocument): Problem[] {
       at('FNM801', `The function name is ${Buffer.byteLength(text, 'utf8')} bytes long; Fn allows at most ${fnLimits.maxNameLength}`, ['name']);
     } else if (!pathSegmentSafe.test(text)) {
       at('FNM801', `Fn refuses the function name '${text}': it must not need escaping in a URL path (no spaces, '/', '?', '#', '%' or non-ASCII letters)`, ['name']);
-    } else if (!routableName.test(text)) {
+    } else if (fnNameProblem(text) !== undefined) {
       at('FNM801', `Fn accepts '${text}', but Fn Mesh routes only names of letters, digits, '_' and '-'`, ['name'], 'info');
     }
   }
