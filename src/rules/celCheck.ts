@@ -59,11 +59,30 @@ export type CelReport = (message: string, path: YamlPath, rule: CelRule) => void
 
 /** Evaluates every CEL rule of `schema` on `value` (an object's root) and reports the rules that fail. */
 export function checkCelRules(schema: JsonSchema, value: unknown, path: YamlPath, report: CelReport): void {
-  walk(schema, withDefaults(schema, value), path, report);
+  if (hasRules(schema)) {
+    walk(schema, withDefaults(schema, value), path, report);
+  }
+}
+
+const rulesBelow = new WeakMap<JsonSchema, boolean>();
+
+/** Whether `schema` or a schema below it carries CEL rules (memoized: schemas never change). */
+function hasRules(schema: JsonSchema): boolean {
+  let known = rulesBelow.get(schema);
+  if (known === undefined) {
+    rulesBelow.set(schema, false); // guards against cycles while computing
+    const children = [...Object.values(schema.properties ?? {}), ...(schema.items ? [schema.items] : []), ...(schema.allOf ?? [])];
+    if (typeof schema.additionalProperties === 'object') {
+      children.push(schema.additionalProperties);
+    }
+    known = (schema['x-kubernetes-validations']?.length ?? 0) > 0 || children.some(hasRules);
+    rulesBelow.set(schema, known);
+  }
+  return known;
 }
 
 function walk(schema: JsonSchema, value: unknown, path: YamlPath, report: CelReport): void {
-  if (value === undefined || value === null) {
+  if (value === undefined || value === null || !hasRules(schema)) {
     return;
   }
   for (const rule of schema['x-kubernetes-validations'] ?? []) {

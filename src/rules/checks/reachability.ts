@@ -17,7 +17,8 @@ export const checkReachability: Check = (resource) => {
   const problems: Problem[] = [];
   const spec = asRecord(resource.value.spec);
   for (const kind of ['http', 'tcp', 'tls'] as const) {
-    const seen: { match: Json; rule: number; text: string }[] = [];
+    const seen = new Map<string, number>();
+    const earlier = new EarlierMatches();
     let matchless = -1;
     asArray(spec[kind]).forEach((entry, i) => {
       const path: YamlPath = ['spec', kind, i];
@@ -33,19 +34,24 @@ export const checkReachability: Check = (resource) => {
         return;
       }
       let ineffective = 0;
+      const added: { match: Json; rule: number }[] = [];
       matches.forEach((m, j) => {
         const match = asRecord(m);
         const text = canonical(match);
-        const earlier = seen.find((s) => s.text === text) ?? seen.find((s) => s.rule !== i && covers(s.match, match, kind));
-        if (earlier) {
+        const repeated = seen.get(text);
+        const rule = repeated ?? (kind === 'http' ? earlier.covering(match) : undefined);
+        if (rule !== undefined) {
           ineffective++;
-          const how = earlier.text === text ? 'repeats' : 'is covered by';
-          const message = `This match ${how} a match of ${kind} rule ${earlier.rule}, which Envoy tries first: it never selects this rule`;
-          problems.push(report(resource, 'FNM702', message, [...path, 'match', j], { data: { rule: earlier.rule } }));
+          const how = repeated !== undefined ? 'repeats' : 'is covered by';
+          const message = `This match ${how} a match of ${kind} rule ${rule}, which Envoy tries first: it never selects this rule`;
+          problems.push(report(resource, 'FNM702', message, [...path, 'match', j], { data: { rule } }));
         } else {
-          seen.push({ match, rule: i, text });
+          seen.set(text, i);
+          added.push({ match, rule: i });
         }
       });
+      // Matches of one rule do not shadow each other (they select the same rule).
+      added.forEach((a) => earlier.add(a.match, a.rule));
       if (ineffective === matches.length) {
         problems.push(report(resource, 'FNM701', `Unreachable: every match is taken by earlier ${kind} rules`, [...path, 'match'], { key: true }));
       }
@@ -53,6 +59,67 @@ export const checkReachability: Check = (resource) => {
   }
   return problems;
 };
+
+/**
+ * Earlier http matches, indexed by their uri condition so that finding one that covers a later
+ * match looks at a few candidates, not at every earlier match (files with thousands of rules).
+ */
+class EarlierMatches {
+  private readonly noUri: { match: Json; rule: number }[] = [];
+  private readonly byExact = new Map<string, { match: Json; rule: number }[]>();
+  private readonly byPrefix = new Map<string, { match: Json; rule: number }[]>();
+  private readonly byRegex = new Map<string, { match: Json; rule: number }[]>();
+
+  add(match: Json, rule: number): void {
+    const uri = asRecord(match.uri);
+    const entry = { match, rule };
+    const list =
+      match.uri === undefined
+        ? this.noUri
+        : typeof uri.exact === 'string'
+          ? this.bucket(this.byExact, uri.exact)
+          : typeof uri.prefix === 'string'
+            ? this.bucket(this.byPrefix, uri.prefix)
+            : typeof uri.regex === 'string'
+              ? this.bucket(this.byRegex, uri.regex)
+              : undefined;
+    list?.push(entry);
+  }
+
+  /** The rule of the first earlier match that covers `later`, if any. */
+  covering(later: Json): number | undefined {
+    const uri = asRecord(later.uri);
+    const value = typeof uri.exact === 'string' ? uri.exact : typeof uri.prefix === 'string' ? uri.prefix : undefined;
+    const candidates = [...this.noUri];
+    if (typeof uri.exact === 'string') {
+      candidates.push(...(this.byExact.get(uri.exact) ?? []));
+    }
+    if (value !== undefined) {
+      for (let n = 0; n <= value.length; n++) {
+        candidates.push(...(this.byPrefix.get(value.slice(0, n)) ?? []));
+      }
+    }
+    if (typeof uri.regex === 'string') {
+      candidates.push(...(this.byRegex.get(uri.regex) ?? []));
+    }
+    let best: number | undefined;
+    for (const c of candidates) {
+      if ((best === undefined || c.rule < best) && covers(c.match, later)) {
+        best = c.rule;
+      }
+    }
+    return best;
+  }
+
+  private bucket(map: Map<string, { match: Json; rule: number }[]>, key: string): { match: Json; rule: number }[] {
+    let list = map.get(key);
+    if (!list) {
+      list = [];
+      map.set(key, list);
+    }
+    return list;
+  }
+}
 
 /** JSON with sorted keys: equal for matches written in a different key order. */
 function canonical(value: unknown): string {
@@ -73,13 +140,11 @@ const mapFields = new Set(['headers', 'queryParams']);
 const equalFields = new Set(['port', 'sourceLabels', 'gateways', 'sourceNamespace', 'withoutHeaders', 'ignoreUriCase', 'sniHosts', 'destinationSubnets']);
 
 /**
- * Whether every request `later` accepts is accepted by `earlier` (so `later` never wins).
- * Conservative: a field it does not understand makes it answer false.
+ * Whether every request `later` accepts is accepted by `earlier` (so `later` never wins); http
+ * only (tcp/tls: only exact repeats are reported). Conservative: a field it does not understand
+ * makes it answer false.
  */
-function covers(earlier: Json, later: Json, kind: string): boolean {
-  if (kind !== 'http') {
-    return false; // tcp/tls: only exact repeats are reported
-  }
+function covers(earlier: Json, later: Json): boolean {
   return Object.entries(earlier).every(([field, condition]) => {
     if (field === 'name') {
       return true;
