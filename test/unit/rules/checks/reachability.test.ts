@@ -72,4 +72,14 @@ describe('rules/checks/reachability (FNM701, FNM702)', () => {
     );
     assert.deepEqual(briefs(text, options), ['FNM701 8:4-8:9', 'FNM702 8:12-8:24', 'FNM701 11:4-11:9']);
   });
+
+  it('finds the covering match among many earlier rules (indexed by uri), and the earliest one', () => {
+    const rules = Array.from({ length: 300 }, (_, i) => [`  - match: [{uri: {prefix: /r${i}/}}]`, to('a')]).flat();
+    const text = yaml(...head, '  http:', ...rules, '  - match: [{uri: {prefix: /r150/x}}, {uri: {exact: /r7/y}}, {uri: {prefix: /s}}]', to('b'));
+    const problems = validate(text, options);
+    assert.deepEqual(problems.map((p) => [p.code, p.data]), [
+      ['FNM702', { rule: 150 }],
+      ['FNM702', { rule: 7 }],
+    ]);
+  });
 });
