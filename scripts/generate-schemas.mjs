@@ -14,7 +14,9 @@
 //   they carry `x-kubernetes-preserve-unknown-fields`;
 // - `x-kubernetes-int-or-string` becomes `anyOf: [integer, string]`;
 // - the CEL rule `duration(self) >= duration('1ms')` becomes `x-fnmesh-duration` (Fn Mesh's
-//   validator checks Go durations); other CEL rules and `x-kubernetes-*` list hints are dropped;
+//   validator checks Go durations); other CEL rules are kept as `x-kubernetes-validations`
+//   (rule, message, messageExpression, fieldPath, reason; Fn Mesh evaluates them with a CEL
+//   library, JSON Schema tools ignore the keyword); other `x-kubernetes-*` hints are dropped;
 // - apiVersion, kind and metadata (an ObjectMeta subset) are added at the top.
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -40,7 +42,7 @@ const DURATION_RULE = "duration(self) >= duration('1ms')";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = path.join(root, 'schemas');
-const stats = { droppedCelRules: 0, durations: 0 };
+const stats = { celRules: 0, durations: 0 };
 
 function die(message) {
   console.error(`generate-schemas: ERROR: ${message}`);
@@ -106,7 +108,9 @@ function convert(node) {
           out['x-fnmesh-duration'] = { minimum: '1ms' };
           stats.durations++;
         } else {
-          stats.droppedCelRules++;
+          const kept = Object.fromEntries(['rule', 'message', 'messageExpression', 'fieldPath', 'reason'].filter((k) => rule[k] !== undefined).map((k) => [k, rule[k]]));
+          (out['x-kubernetes-validations'] ??= []).push(kept);
+          stats.celRules++;
         }
       }
     } else if (key === 'x-kubernetes-int-or-string') {
@@ -254,7 +258,7 @@ function main() {
   }
   console.log(
     `generate-schemas: ${written.size} schemas, ${stale} ${check ? 'stale' : 'changed'}; ` +
-      `${stats.durations} duration fields, ${stats.droppedCelRules} other CEL rules dropped`,
+      `${stats.durations} duration fields, ${stats.celRules} other CEL rules kept`,
   );
   if (check && stale > 0) {
     process.exit(1);

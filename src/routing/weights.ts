@@ -3,6 +3,7 @@
 //
 // Istio treats weights as relative, but people (and Kiali) read them as percentages, so every
 // split Fn Mesh writes is a list of non-negative integers totalling exactly 100.
+import { apportion } from '../common/apportion';
 import { UserError } from '../common/errors';
 
 /** Weight per version name, in the route's version order. */
@@ -117,29 +118,6 @@ function assertDistinct(versions: readonly string[]): void {
     }
     seen.add(v);
   }
-}
-
-/**
- * Largest remainder (Hamilton) apportionment: integers proportional to `values` that sum to exactly
- * `total`. Ties go to the earlier entry, so the result is deterministic. All-zero values give zeros.
- */
-function apportion(values: readonly number[], total: number): number[] {
-  const sum = values.reduce((a, b) => a + b, 0);
-  if (sum === 0) {
-    return values.map(() => 0);
-  }
-  const quotas = values.map((v) => (v * total) / sum);
-  const result = quotas.map((q) => Math.floor(q));
-  let left = total - result.reduce((a, b) => a + b, 0);
-  const byRemainder = quotas.map((q, i) => ({ i, rest: q - Math.floor(q) })).sort((a, b) => b.rest - a.rest || a.i - b.i);
-  for (const { i } of byRemainder) {
-    if (left <= 0) {
-      break;
-    }
-    result[i] = (result[i] ?? 0) + 1;
-    left--;
-  }
-  return result;
 }
 
 /** Any non-negative weights, scaled to integers totalling 100 (largest remainder method). */

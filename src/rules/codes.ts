@@ -2,6 +2,7 @@
 // rather than reuse it. docs/rules.md explains each one (a unit test keeps the two in sync).
 //   FNM0xx YAML   FNM1xx schema   FNM2xx weights   FNM3xx subsets and hosts
 //   FNM4xx gateways   FNM5xx fault, mirror, durations   FNM6xx cluster-aware (when connected)
+//   FNM7xx rule order and matches   FNM8xx Fn func.yaml
 export type Severity = 'error' | 'warning' | 'info';
 
 export interface CodeInfo {
@@ -99,6 +100,21 @@ export const ruleCodes = {
     title: '2018 resource no longer served (migrate it)',
     explanation: 'config.istio.io/v1alpha2 RouteRule and DestinationPolicy were removed from Istio; convert them with Fn Mesh: Migrate.',
   },
+  FNM112: {
+    severity: 'error',
+    title: 'Regular expression not accepted by RE2',
+    explanation: 'Envoy and istiod compile match regexes with RE2, which has no lookaround or backreferences; Istio also refuses empty regexes and ones over 1024 characters.',
+  },
+  FNM113: {
+    severity: 'warning',
+    title: 'Deprecated field',
+    explanation: 'Istio marks this field deprecated: it still works, but it has a replacement and may be removed.',
+  },
+  FNM114: {
+    severity: 'error',
+    title: 'CRD validation rule fails',
+    explanation: 'The CRD carries validation rules (CEL) that the API server evaluates; this object breaks one, so the API server refuses it.',
+  },
 
   FNM201: {
     severity: 'error',
@@ -108,7 +124,7 @@ export const ruleCodes = {
   FNM202: {
     severity: 'error',
     title: 'Weights add up to zero',
-    explanation: 'No destination can receive traffic when every weight is 0; Istio rejects the route.',
+    explanation: 'No destination can receive traffic when every weight is 0 (a missing weight counts as 0); Istio rejects the route.',
   },
   FNM203: {
     severity: 'info',
@@ -121,7 +137,7 @@ export const ruleCodes = {
     explanation: 'A single destination receives all traffic whatever its weight; the weight only misleads.',
   },
   FNM205: {
-    severity: 'warning',
+    severity: 'info',
     title: 'Destination without a weight among weighted ones',
     explanation: 'When some destinations have weights, a destination without one gets weight 0 and receives no traffic.',
   },
@@ -148,8 +164,8 @@ export const ruleCodes = {
   },
   FNM305: {
     severity: 'warning',
-    title: 'Several VirtualServices for the same host',
-    explanation: 'Istio merges or ignores VirtualServices that claim the same host on the same gateway; keep one.',
+    title: 'Several VirtualServices for the same host in the mesh',
+    explanation: 'Sidecars apply only one of the VirtualServices bound to the mesh for a host; keep one. (On a gateway, Istio merges them: no conflict.)',
   },
   FNM306: {
     severity: 'warning',
@@ -161,6 +177,11 @@ export const ruleCodes = {
     title: 'No Service provides this host',
     explanation: 'No Service in the workspace or the cluster provides this host, so the rule routes nothing.',
   },
+  FNM308: {
+    severity: 'warning',
+    title: 'TLS without server certificate verification',
+    explanation: 'Client TLS (SIMPLE or MUTUAL) without caCertificates does not verify the server against a CA you chose, so a man in the middle can pose as the server.',
+  },
 
   FNM401: {
     severity: 'warning',
@@ -171,6 +192,31 @@ export const ruleCodes = {
     severity: 'warning',
     title: 'Gateway is in another namespace',
     explanation: 'An unqualified gateway name refers to the VirtualService\'s namespace; qualify it as namespace/name.',
+  },
+  FNM403: {
+    severity: 'warning',
+    title: 'Hosts not exposed by the gateway',
+    explanation: 'No server of a gateway the VirtualService binds to lists any of its hosts, so requests through that gateway get 404.',
+  },
+  FNM404: {
+    severity: 'error',
+    title: 'Conflicting Gateways',
+    explanation: 'Two Gateways select the same workload and serve the same host on the same port; the gateway proxy cannot tell them apart.',
+  },
+  FNM405: {
+    severity: 'warning',
+    title: 'Parent Gateway not defined',
+    explanation: 'The workspace defines Gateway API Gateways, but none with this name and namespace, so the route is attached to nothing.',
+  },
+  FNM406: {
+    severity: 'error',
+    title: 'Parent Gateway does not admit the route',
+    explanation: 'No listener of the parent Gateway admits the route (sectionName or port, allowed route kinds, allowed namespaces), so the Gateway ignores it.',
+  },
+  FNM407: {
+    severity: 'warning',
+    title: 'Route hostnames not accepted by the Gateway',
+    explanation: 'No listener that admits the route accepts any of its hostnames, so the route gets no traffic through that Gateway.',
   },
 
   FNM501: {
@@ -218,6 +264,33 @@ export const ruleCodes = {
     severity: 'warning',
     title: 'Routed workload runs without a sidecar',
     explanation: 'Neither the namespace nor the workload enables sidecar injection, so the mesh does not see this version.',
+  },
+
+  FNM701: {
+    severity: 'warning',
+    title: 'Rule no request reaches',
+    explanation: 'Envoy tries rules in order: a rule after one without a match, or whose every match an earlier rule already takes, never receives traffic.',
+  },
+  FNM702: {
+    severity: 'warning',
+    title: 'Match repeated or covered by an earlier rule',
+    explanation: 'An earlier rule accepts every request this match accepts, so the match never selects its own rule.',
+  },
+
+  FNM801: {
+    severity: 'error',
+    title: 'Function name the Fn server refuses',
+    explanation: 'Fn function names are at most 255 bytes and must not need escaping in a URL path; the deploy fails otherwise.',
+  },
+  FNM802: {
+    severity: 'error',
+    title: 'Trigger the Fn server refuses',
+    explanation: 'An HTTP trigger needs a source that starts with /, unique among the function\'s triggers, and a name of letters, digits, _ or -.',
+  },
+  FNM803: {
+    severity: 'error',
+    title: 'Function limit out of range',
+    explanation: 'Fn accepts memory from 1 to 8192 MB, timeout from 1 to 300 seconds and idle_timeout from 1 to 3600 seconds (0 or absent: the default).',
   },
 } as const satisfies Record<string, CodeInfo>;
 

@@ -58,3 +58,20 @@ const commonTlds = new Set(['com', 'org', 'net', 'io', 'dev', 'app', 'local', 'i
 export function namespaceOf(namespace: string | undefined, defaultNamespace: string): string {
   return namespace && namespace !== '' ? namespace : defaultNamespace;
 }
+
+/**
+ * Whether two host names (either may be a wildcard: `*` or `*.suffix`) can name the same host,
+ * as Istio's host.Name.Matches compares gateway and VirtualService hosts. Case-insensitive.
+ */
+export function hostsOverlap(a: string, b: string): boolean {
+  const [x, y] = [a.toLowerCase(), b.toLowerCase()];
+  if (x === '*' || y === '*' || x === y) {
+    return true;
+  }
+  const xw = x.startsWith('*');
+  const yw = y.startsWith('*');
+  if (xw && yw) {
+    return x.slice(1).endsWith(y.slice(1)) || y.slice(1).endsWith(x.slice(1));
+  }
+  return (xw && y.endsWith(x.slice(1))) || (yw && x.endsWith(y.slice(1)));
+}

@@ -103,11 +103,23 @@ function groupResources(group: Group, notes: MigrationNote[]): Json[] {
         });
       }
     }
+    const http = ordered.map((r) => r.route.http);
+    if (ordered.every((r) => r.route.hasMatch)) {
+      // In 2018 a request no RouteRule matched went to the service's instances as if there were
+      // no rule; a v1 VirtualService answers it with 404. Keep the old behaviour, and say so.
+      http.push({ route: [{ destination: { host: group.host } }] });
+      notes.push({
+        severity: 'info',
+        message: `Every RouteRule for ${group.host} has a match: added a last route without match to ${group.host} (all versions), as the 2018 mesh sent unmatched requests there; without it they would get 404`,
+        documentIndex: ordered[ordered.length - 1].order,
+        path: ['spec', 'match'],
+      });
+    }
     out.push({
       apiVersion: 'networking.istio.io/v1',
       kind: 'VirtualService',
       metadata,
-      spec: { hosts: [group.host], http: ordered.map((r) => r.route.http) },
+      spec: { hosts: [group.host], http },
     });
   }
   const rule = destinationRule(group, notes);

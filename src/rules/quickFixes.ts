@@ -1,11 +1,12 @@
 // Quick fixes as pure edit computations: given a problem (with its data) and the index, the
 // edits that repair it, possibly in another file (a DestinationRule elsewhere). The VS Code
 // layer turns them into a WorkspaceEdit.
+import { apportion } from '../common/apportion';
 import type { RuleCode } from './codes';
 import { virtualServiceReferences, virtualServiceRoutes } from './checks/routes';
 import { qualifyHost, serviceOfHost } from './hosts';
 import type { Problem, Range, YamlPath } from './problems';
-import { asNumber, asString, isRecord, resourceRef } from './resources';
+import { asArray, asNumber, asRecord, asString, gatewayApi, isRecord, resourceRef } from './resources';
 import type { WorkspaceIndex } from './workspaceIndex';
 import type { TextEdit } from './yamlEdits';
 import { appendItem, insertEntry, removeEntry, replaceValue, scalarText, withLineBreaks } from './yamlEdits';
@@ -40,7 +41,9 @@ export function quickFixesFor(problem: Problem, uri: string, index: WorkspaceInd
     case 'FNM203':
     case 'FNM205': {
       const routePath = problem.code === 'FNM205' ? path.slice(0, -3) : path.slice(0, -1);
-      return fix('Normalize weights to add up to 100', normalizeWeightEdits(file, doc, routePath));
+      // A zero total carries no traffic to keep: an even split is a guess, never the preferred fix.
+      const title = problem.code === 'FNM202' ? 'Split traffic evenly (weights adding up to 100)' : 'Normalize weights to add up to 100 (same traffic)';
+      return fix(title, normalizeWeightEdits(file, doc, routePath), problem.code !== 'FNM202');
     }
     case 'FNM204':
       return fix('Remove the weight of the single destination', [removeEntry(file, doc, path)]);
@@ -55,32 +58,39 @@ export function quickFixesFor(problem: Problem, uri: string, index: WorkspaceInd
   }
 }
 
-/** Weights scaled to add up to 100 (largest remainder); an even split when there is nothing to scale. */
-export function normalizedWeights(weights: readonly (number | undefined)[]): number[] {
-  const known = weights.map((w) => (w !== undefined && Number.isFinite(w) && w > 0 ? w : 0));
-  const total = known.reduce((a, b) => a + b, 0);
-  const shares = total > 0 && weights.every((w) => w !== undefined) ? known.map((w) => (w * 100) / total) : weights.map(() => 100 / weights.length);
-  const result = shares.map(Math.floor);
-  let missing = 100 - result.reduce((a, b) => a + b, 0);
-  const order = shares.map((s, i) => [s - Math.floor(s), i] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1]);
-  for (const [, i] of order) {
-    if (missing-- <= 0) {
-      break;
-    }
-    result[i]++;
-  }
-  return result;
+/**
+ * Weights scaled to integers adding up to 100 without moving traffic: a missing weight counts as
+ * `missing` (0 for Istio, whose destinations without a weight get none of the traffic when
+ * others have one; 1 for Gateway API backendRefs, the API's default). When every weight is 0
+ * there is no traffic to keep, and the split is even. Rounding: largest remainder (apportion).
+ */
+export function normalizedWeights(weights: readonly (number | undefined)[], missing = 0): number[] {
+  const values = weights.map((w) => (w === undefined ? missing : w));
+  const scaled = apportion(values, 100);
+  return scaled.some((w) => w > 0) ? scaled : apportion(values.map(() => 1), 100);
 }
 
 function normalizeWeightEdits(file: YamlFile, doc: YamlDocument, routePath: YamlPath): (TextEdit | undefined)[] {
-  const route = virtualServiceRoutes(doc.value).find((r) => samePath(r.path, routePath));
-  if (!route || route.destinations.length === 0) {
+  const entries = weightedEntries(doc.value, routePath);
+  if (!entries || entries.list.length === 0) {
     return [];
   }
-  const weights = normalizedWeights(route.destinations.map((d) => (d.weight === undefined ? undefined : (asNumber(d.weight) ?? 0))));
-  return route.destinations.map((d, i) =>
-    d.weight === undefined ? insertEntry(file, doc, d.path, 'weight', weights[i]) : replaceValue(file, doc, [...d.path, 'weight'], String(weights[i])),
+  const weights = normalizedWeights(entries.list.map((e) => (e.weight === undefined ? undefined : (asNumber(e.weight) ?? 0))), entries.missing);
+  return entries.list.map((e, i) =>
+    e.weight === undefined ? insertEntry(file, doc, e.path, 'weight', weights[i]) : replaceValue(file, doc, [...e.path, 'weight'], String(weights[i])),
   );
+}
+
+/** The weighted entries of a VirtualService route or an HTTPRoute rule at `routePath`. */
+function weightedEntries(value: unknown, routePath: YamlPath): { list: { path: YamlPath; weight: unknown }[]; missing: number } | undefined {
+  const ref = resourceRef(value);
+  if (ref?.group === gatewayApi) {
+    const rule = asRecord(asArray(asRecord(asRecord(value).spec).rules)[Number(routePath[2])]);
+    const list = asArray(rule.backendRefs).map((r, i) => ({ path: [...routePath, 'backendRefs', i], weight: asRecord(r).weight }));
+    return routePath.length === 3 && routePath[1] === 'rules' ? { list, missing: 1 } : undefined;
+  }
+  const route = virtualServiceRoutes(value).find((r) => samePath(r.path, routePath));
+  return route ? { list: route.destinations.map((d) => ({ path: d.path, weight: d.weight })), missing: 0 } : undefined;
 }
 
 function subsetFixes(problem: Problem, uri: string, doc: YamlDocument, index: WorkspaceIndex): QuickFix[] {

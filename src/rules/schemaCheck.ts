@@ -2,6 +2,7 @@
 // validator of our own: it covers exactly the keywords those schemas use, points each error at
 // the offending key or value, and words `oneOf` groups the way Istio documents them
 // ("set only one of exact, prefix, regex"). Documents of other kinds are left alone.
+import { checkCelRules } from './celCheck';
 import type { RuleCode } from './codes';
 import { oneMillisecond, parseGoDuration } from './durations';
 import type { Problem, YamlPath } from './problems';
@@ -33,7 +34,14 @@ export function checkSchema(doc: YamlDocument, store: SchemaStore): Problem[] {
       problems.push(at('FNM110', `${ref.apiVersion} is still served; ${current} is current`, ['apiVersion'], 'value'));
     }
   }
-  validate(schema, doc.value, [], (code, message, path, target) => problems.push(at(code, message, path, target)));
+  // `status` is written by controllers, never by the user (the API server ignores it on apply):
+  // a copy from `kubectl get -o yaml` must not be judged.
+  const withoutStatus = isRecord(doc.value) && 'status' in doc.value ? Object.fromEntries(Object.entries(doc.value).filter(([k]) => k !== 'status')) : doc.value;
+  validate(schema, withoutStatus, [], (code, message, path, target) => problems.push(at(code, message, path, target)));
+  // The CRD's CEL rules only make sense on a structurally valid object.
+  if (problems.every((p) => p.severity !== 'error')) {
+    checkCelRules(schema, withoutStatus, [], (message, path) => problems.push(at('FNM114', message, path, 'key')));
+  }
   return problems;
 }
 

@@ -3,6 +3,7 @@
 // where the files are (the extension passes its install folder).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { CelRule } from './celCheck';
 
 /** The subset of JSON Schema draft-07 the generated schemas use. */
 export interface JsonSchema {
@@ -26,7 +27,10 @@ export interface JsonSchema {
   readonly maxItems?: number;
   readonly maxProperties?: number;
   readonly description?: string;
+  readonly default?: unknown;
   readonly 'x-fnmesh-duration'?: { readonly minimum?: string };
+  /** The CRD's CEL rules on this node (evaluated by celCheck.ts). */
+  readonly 'x-kubernetes-validations'?: readonly CelRule[];
 }
 
 /** Files the generator writes, one per kind (fn-mesh-rules.json combines them for yamlValidation). */

@@ -1,13 +1,20 @@
 // The rule engine's entry points: all problems of one file (YAML, schema, semantic and, when
 // connected, cluster-aware checks), given the workspace index that holds every rule file.
 import { checkDestinationsInCluster, checkSubsetWorkloads } from './checks/cluster';
+import { checkDeprecatedFields } from './checks/deprecated';
+import { checkDestinationTls } from './checks/destinationTls';
 import { checkFaultsAndMirrors } from './checks/faults';
+import { checkGatewayApiParents } from './checks/gatewayApiParents';
 import { checkGatewayReferences } from './checks/gateways';
+import { checkReachability } from './checks/reachability';
+import { checkRegexes } from './checks/regex';
 import { checkDestinationRuleHosts, checkVirtualServiceHosts } from './checks/hostConflicts';
+import { checkConflictingGateways, checkHostsOnGateways } from './checks/istioGateways';
 import type { Check } from './checks/report';
 import { checkDestinationRuleSubsets, checkRepeatedDestinations, checkSubsetReferences } from './checks/subsets';
 import { checkWeights } from './checks/weights';
 import type { ClusterFacts } from './clusterFacts';
+import { checkFuncYaml, isFuncYaml } from './funcYaml';
 import type { Problem } from './problems';
 import { sortProblems } from './problems';
 import { checkSchema } from './schemaCheck';
@@ -24,13 +31,21 @@ export const semanticChecks: readonly Check[] = [
   checkVirtualServiceHosts,
   checkDestinationRuleHosts,
   checkGatewayReferences,
+  checkHostsOnGateways,
+  checkConflictingGateways,
+  checkGatewayApiParents,
   checkFaultsAndMirrors,
+  checkRegexes,
+  checkReachability,
+  checkDestinationTls,
+  checkDeprecatedFields,
   checkSubsetWorkloads,
   checkDestinationsInCluster,
 ];
 
 /** Problems of a file already in the index (see WorkspaceIndex.setFile). */
-export function validateFile(uri: string, index: WorkspaceIndex, schemas: SchemaStore): Problem[] {
+export function validateFile(uri: string, workspace: WorkspaceIndex, schemas: SchemaStore): Problem[] {
+  const index = workspace.viewFor(uri);
   const file = index.file(uri);
   if (!file) {
     return [];
@@ -38,9 +53,10 @@ export function validateFile(uri: string, index: WorkspaceIndex, schemas: Schema
   const problems: Problem[] = [...file.problems];
   // A document with YAML errors has a guessed value: checking it would only add noise.
   const broken = new Set(file.problems.filter((p) => p.severity === 'error').map((p) => p.documentIndex));
+  const funcYaml = isFuncYaml(uri);
   for (const doc of file.documents) {
     if (!broken.has(doc.index)) {
-      problems.push(...checkSchema(doc, schemas));
+      problems.push(...(funcYaml ? checkFuncYaml(doc) : checkSchema(doc, schemas)));
     }
   }
   for (const resource of index.resourcesOf(uri)) {
@@ -56,6 +72,8 @@ export function validateFile(uri: string, index: WorkspaceIndex, schemas: Schema
 
 export interface ValidateTextOptions extends ParseOptions {
   readonly defaultNamespace?: string;
+  /** The text's file name (a `func.yaml` gets Fn's checks); default `untitled:validate`. */
+  readonly uri?: string;
   readonly cluster?: ClusterFacts;
   /** Other files of the workspace, by uri. */
   readonly otherFiles?: Readonly<Record<string, string>>;
@@ -68,7 +86,7 @@ export function validateText(text: string, schemas: SchemaStore, options: Valida
     index.setFile(uri, parseYaml(other, options));
   }
   index.setCluster(options.cluster);
-  const uri = 'untitled:validate';
+  const uri = options.uri ?? 'untitled:validate';
   index.setFile(uri, parseYaml(text, options));
   return validateFile(uri, index, schemas);
 }

@@ -1,7 +1,11 @@
 // Every Kubernetes object of the workspace's rule files, plus (when connected) the cluster's,
 // so cross-file checks are pure functions of (document, index). Files replace cluster objects
 // of the same kind, namespace and name: the file is what the user is about to apply.
-import type { ClusterFacts, NamespaceFact, ServiceFact } from './clusterFacts';
+// A file can be private (a preview, see indexPolicy.ts): it is checked with the workspace's
+// objects and its own, but other files never see its objects.
+import type { ClusterFacts, NamespaceFact, ServiceFact, WorkloadFact } from './clusterFacts';
+import { visibleIn } from './exportTo';
+import { workloadOfObject } from './fileWorkloads';
 import { namespaceOf, qualifyHost } from './hosts';
 import type { Json, ResourceRef } from './resources';
 import { asRecord, asStringMap, istioNetworking, resourceRef } from './resources';
@@ -23,28 +27,78 @@ export interface FileResource extends IndexedResource {
   readonly doc: YamlDocument;
 }
 
+export interface SetFileOptions {
+  /** A private file's objects are seen only when checking that file (default: false). */
+  readonly private?: boolean;
+}
+
 export class WorkspaceIndex {
   private readonly files = new Map<string, YamlFile>();
+  private readonly privateFiles = new Map<string, YamlFile>();
+  private readonly views = new Map<string, WorkspaceIndex>();
   private cluster: ClusterFacts | undefined;
   private cache: Tables | undefined;
 
   /** `defaultNamespace`: where documents without metadata.namespace will be applied. */
   constructor(readonly defaultNamespace = 'default') {}
 
-  setFile(uri: string, file: YamlFile): void {
-    this.files.set(uri, file);
-    this.cache = undefined;
+  setFile(uri: string, file: YamlFile, options: SetFileOptions = {}): void {
+    this.files.delete(uri);
+    this.privateFiles.delete(uri);
+    this.views.delete(uri);
+    if (options.private) {
+      this.privateFiles.set(uri, file);
+    } else {
+      this.files.set(uri, file);
+      this.changed();
+    }
   }
 
   deleteFile(uri: string): void {
+    this.views.delete(uri);
+    if (this.privateFiles.delete(uri)) {
+      return;
+    }
     this.files.delete(uri);
+    this.changed();
+  }
+
+  /**
+   * The index to check file `uri` with: this one, or for a private file, the workspace's files
+   * plus that one (built once per change).
+   */
+  viewFor(uri: string): WorkspaceIndex {
+    const file = this.privateFiles.get(uri);
+    if (!file) {
+      return this;
+    }
+    let view = this.views.get(uri);
+    if (!view) {
+      view = new WorkspaceIndex(this.defaultNamespace);
+      for (const [other, shared] of this.files) {
+        view.setFile(other, shared);
+      }
+      view.setFile(uri, file);
+      view.setCluster(this.cluster);
+      this.views.set(uri, view);
+    }
+    return view;
+  }
+
+  /** Whether `uri` is indexed as a private file. */
+  isPrivate(uri: string): boolean {
+    return this.privateFiles.has(uri);
+  }
+
+  private changed(): void {
     this.cache = undefined;
+    this.views.clear();
   }
 
   /** Cluster facts while connected; undefined when not. */
   setCluster(facts: ClusterFacts | undefined): void {
     this.cluster = facts;
-    this.cache = undefined;
+    this.changed();
   }
 
   get clusterFacts(): ClusterFacts | undefined {
@@ -52,7 +106,7 @@ export class WorkspaceIndex {
   }
 
   file(uri: string): YamlFile | undefined {
-    return this.files.get(uri);
+    return this.files.get(uri) ?? this.privateFiles.get(uri);
   }
 
   /** Resources of one file, in document order. */
@@ -88,9 +142,17 @@ export class WorkspaceIndex {
     return this.cluster !== undefined || this.tables().serviceNamespaces.has(namespace);
   }
 
-  /** Whether a ServiceEntry (workspace or cluster) declares `fqdn`. */
-  serviceEntryProvides(fqdn: string): boolean {
-    return this.tables().serviceEntryHosts.some((h) => h === fqdn || hostMatches(h, fqdn));
+  /** Whether a ServiceEntry (workspace or cluster) visible in namespace `from` (exportTo) declares `fqdn`. */
+  serviceEntryProvides(fqdn: string, from?: string): boolean {
+    return this.tables().serviceEntryHosts.some(([h, entry]) => (h === fqdn || hostMatches(h, fqdn)) && (from === undefined || visibleIn(entry, from)));
+  }
+
+  /**
+   * Workloads of the cluster (while connected) and of the files, which replace the cluster's of
+   * the same kind, namespace and name: pods that applying the files will create count.
+   */
+  workloads(): readonly WorkloadFact[] {
+    return this.tables().workloads;
   }
 
   namespaceFact(name: string): NamespaceFact | undefined {
@@ -113,7 +175,8 @@ interface Tables {
   readonly gatewaysByName: Map<string, IndexedResource[]>;
   readonly services: Map<string, ServiceFact>;
   readonly serviceNamespaces: Set<string>;
-  readonly serviceEntryHosts: string[];
+  readonly serviceEntryHosts: [string, IndexedResource][];
+  readonly workloads: WorkloadFact[];
 }
 
 function buildTables(files: ReadonlyMap<string, YamlFile>, cluster: ClusterFacts | undefined, defaultNamespace: string): Tables {
@@ -128,6 +191,7 @@ function buildTables(files: ReadonlyMap<string, YamlFile>, cluster: ClusterFacts
     services: new Map(),
     serviceNamespaces: new Set(),
     serviceEntryHosts: [],
+    workloads: [],
   };
   const seen = new Set<string>();
   const add = (resource: IndexedResource): void => {
@@ -157,6 +221,8 @@ function buildTables(files: ReadonlyMap<string, YamlFile>, cluster: ClusterFacts
       add({ ref, namespace: namespaceOf(ref.namespace, defaultNamespace), value: asRecord(value) });
     }
   }
+  const fileWorkloads = new Set(t.workloads.map((w) => `${w.kind}/${w.namespace}/${w.name}`));
+  t.workloads.push(...(cluster?.workloads ?? []).filter((w) => !fileWorkloads.has(`${w.kind}/${w.namespace}/${w.name}`)));
   for (const service of cluster?.services ?? []) {
     if (!t.services.has(`${service.namespace}/${service.name}`)) {
       t.services.set(`${service.namespace}/${service.name}`, service);
@@ -183,11 +249,16 @@ function indexResource(t: Tables, r: IndexedResource): void {
   } else if (r.ref.group === istioNetworking && r.ref.kind === 'ServiceEntry') {
     for (const host of Array.isArray(spec.hosts) ? spec.hosts : []) {
       if (typeof host === 'string') {
-        t.serviceEntryHosts.push(qualifyHost(host, r.namespace));
+        t.serviceEntryHosts.push([qualifyHost(host, r.namespace), r]);
       }
     }
   } else if (r.ref.group === istioNetworking && r.ref.kind === 'Gateway' && r.ref.name) {
     push(t.gatewaysByName, r.ref.name, r);
+  } else if (r.uri !== undefined && (r.ref.group === 'apps' || r.ref.kind === 'Pod')) {
+    const workload = workloadOfObject(r.ref, r.namespace, r.value);
+    if (workload) {
+      t.workloads.push(workload);
+    }
   } else if (r.ref.group === '' && r.ref.kind === 'Service' && r.ref.name) {
     t.services.set(`${r.namespace}/${r.ref.name}`, { name: r.ref.name, namespace: r.namespace, selector: asStringMap(spec.selector) });
     t.serviceNamespaces.add(r.namespace);

@@ -1,6 +1,6 @@
 // Cluster-aware checks (only while connected): subsets whose labels select no workload, route
 // destinations without a Service, and routed workloads that run without a sidecar.
-import type { ClusterFacts, WorkloadFact } from '../clusterFacts';
+import type { WorkloadFact } from '../clusterFacts';
 import { isInjected, selects } from '../clusterFacts';
 import { qualifyHost, serviceOfHost } from '../hosts';
 import type { Problem } from '../problems';
@@ -11,11 +11,11 @@ import { report } from './report';
 import { virtualServiceReferences } from './routes';
 import { destinationRuleSubsets, findSubset } from './subsets';
 
-/** Workloads behind a Service (by its selector, when known) that carry `labels`. */
-function workloadsFor(facts: ClusterFacts, index: WorkspaceIndex, name: string, namespace: string, labels: Readonly<Record<string, string>>): WorkloadFact[] {
+/** Workloads (cluster and files) behind a Service (by its selector, when known) that carry `labels`. */
+function workloadsFor(index: WorkspaceIndex, name: string, namespace: string, labels: Readonly<Record<string, string>>): readonly WorkloadFact[] {
   const selector = index.service(name, namespace)?.selector ?? {};
   const wanted = { ...selector, ...labels };
-  return facts.workloads.filter((w) => w.namespace === namespace && selects(wanted, w.labels));
+  return index.workloads().filter((w) => w.namespace === namespace && selects(wanted, w.labels));
 }
 
 export const checkSubsetWorkloads: Check = (resource, index) => {
@@ -30,7 +30,7 @@ export const checkSubsetWorkloads: Check = (resource, index) => {
   }
   const problems: Problem[] = [];
   for (const subset of destinationRuleSubsets(resource.value)) {
-    if (!subset.hasLabels || workloadsFor(facts, index, service.name, service.namespace, subset.labels).length > 0) {
+    if (!subset.hasLabels || workloadsFor(index, service.name, service.namespace, subset.labels).length > 0) {
       continue;
     }
     const labels = Object.entries(subset.labels).map(([k, v]) => `${k}=${v}`).join(', ');
@@ -49,7 +49,7 @@ export const checkDestinationsInCluster: Check = (resource, index) => {
   for (const ref of virtualServiceReferences(resource.value)) {
     const service = serviceOfHost(ref.host, resource.namespace);
     const fqdn = qualifyHost(ref.host, resource.namespace);
-    if (!service || index.serviceEntryProvides(fqdn)) {
+    if (!service || index.serviceEntryProvides(fqdn, resource.namespace)) {
       continue;
     }
     const hostPath = [...ref.path, 'host'];
@@ -57,8 +57,8 @@ export const checkDestinationsInCluster: Check = (resource, index) => {
       problems.push(report(resource, 'FNM602', `No Service ${service.name} in namespace ${service.namespace}`, hostPath, { data: { service } }));
       continue;
     }
-    const labels = ref.subset === undefined ? {} : findSubset(index, fqdn, ref.subset).found?.labels;
-    const workloads = labels ? workloadsFor(facts, index, service.name, service.namespace, labels) : [];
+    const labels = ref.subset === undefined ? {} : findSubset(index, fqdn, ref.subset, resource.namespace).found?.labels;
+    const workloads = labels ? workloadsFor(index, service.name, service.namespace, labels) : [];
     const namespace = index.namespaceFact(service.namespace);
     if (workloads.length > 0 && !workloads.some((w) => isInjected(w, namespace))) {
       const what = ref.subset === undefined ? service.name : `${service.name} (subset ${ref.subset})`;

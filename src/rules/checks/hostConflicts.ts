@@ -1,5 +1,8 @@
-// Hosts claimed twice (several VirtualServices on the same gateway, several DestinationRules)
-// and VirtualService hosts that no Service provides.
+// Hosts claimed twice (several VirtualServices bound to the mesh, several DestinationRules)
+// and VirtualService hosts that no Service provides. VirtualServices for one host bound to the
+// same gateway are merged by Istio and are not a conflict; bound to `mesh` (sidecars) only one
+// applies (istioctl: IST0109 ConflictingMeshGatewayVirtualServiceHosts).
+import { visibleTogether } from '../exportTo';
 import { qualifyHost, serviceOfHost } from '../hosts';
 import type { Problem } from '../problems';
 import { asArray, asRecord, asString, isIstio } from '../resources';
@@ -23,7 +26,7 @@ export const checkVirtualServiceHosts: Check = (resource, index) => {
     return [];
   }
   const problems: Problem[] = [];
-  const gateways = boundGateways(resource);
+  const onMesh = boundGateways(resource).has('mesh');
   asArray(asRecord(resource.value.spec).hosts).forEach((host, i) => {
     if (typeof host !== 'string' || host === '' || host.includes('*')) {
       return;
@@ -32,13 +35,13 @@ export const checkVirtualServiceHosts: Check = (resource, index) => {
     const others = index
       .istioForHost('VirtualService', fqdn)
       .filter((o) => !same(o, resource) && asArray(asRecord(o.value.spec).hosts).some((h) => typeof h === 'string' && !h.includes('*')))
-      .filter((o) => [...boundGateways(o)].some((g) => gateways.has(g)));
+      .filter((o) => onMesh && boundGateways(o).has('mesh') && visibleTogether(o, resource));
     if (others.length > 0) {
-      const message = `VirtualService ${others.map(displayName).join(', ')} also routes ${host} on the same gateway`;
+      const message = `VirtualService ${others.map(displayName).join(', ')} also routes ${host} in the mesh; sidecars apply only one`;
       problems.push(report(resource, 'FNM305', message, ['spec', 'hosts', i], { data: { others: others.map(displayName) } }));
     }
     const service = serviceOfHost(host, resource.namespace);
-    if (service && index.knowsServicesIn(service.namespace) && !index.service(service.name, service.namespace) && !index.serviceEntryProvides(fqdn)) {
+    if (service && index.knowsServicesIn(service.namespace) && !index.service(service.name, service.namespace) && !index.serviceEntryProvides(fqdn, resource.namespace)) {
       const message = `No Service ${service.name} in namespace ${service.namespace} provides ${host}`;
       problems.push(report(resource, 'FNM307', message, ['spec', 'hosts', i], { data: { service } }));
     }
@@ -57,7 +60,8 @@ export const checkDestinationRuleHosts: Check = (resource, index) => {
   }
   const others = index
     .istioForHost('DestinationRule', qualifyHost(host, resource.namespace))
-    .filter((o) => !same(o, resource) && asRecord(o.value.spec).workloadSelector === undefined && !String(asRecord(o.value.spec).host).includes('*'));
+    .filter((o) => !same(o, resource) && asRecord(o.value.spec).workloadSelector === undefined && !String(asRecord(o.value.spec).host).includes('*'))
+    .filter((o) => visibleTogether(o, resource));
   if (others.length === 0) {
     return [];
   }

@@ -1,6 +1,7 @@
 // Subsets: every subset a VirtualService uses must be defined by a DestinationRule for its host
 // (in the workspace or the cluster); DestinationRules must not repeat names or leave labels out;
 // one route must not name the same host+subset twice.
+import { visibleIn } from '../exportTo';
 import { qualifyHost } from '../hosts';
 import type { Problem, YamlPath } from '../problems';
 import type { Json } from '../resources';
@@ -38,9 +39,12 @@ function readSubsets(value: Json): SubsetDefinition[] {
   });
 }
 
-/** The DestinationRules for a host and the subset definitions among them named `subset`. */
-export function findSubset(index: WorkspaceIndex, fqdn: string, subset: string): { rules: readonly IndexedResource[]; found?: SubsetDefinition } {
-  const rules = index.istioForHost('DestinationRule', fqdn);
+/**
+ * The DestinationRules for a host that namespace `from` can see (exportTo), and the subset
+ * definitions among them named `subset`.
+ */
+export function findSubset(index: WorkspaceIndex, fqdn: string, subset: string, from: string): { rules: readonly IndexedResource[]; found?: SubsetDefinition } {
+  const rules = index.istioForHost('DestinationRule', fqdn).filter((r) => visibleIn(r, from));
   for (const rule of rules) {
     const found = destinationRuleSubsets(rule.value).find((s) => s.name === subset);
     if (found) {
@@ -60,7 +64,7 @@ export const checkSubsetReferences: Check = (resource, index) => {
       continue;
     }
     const fqdn = qualifyHost(ref.host, resource.namespace);
-    const { rules, found } = findSubset(index, fqdn, ref.subset);
+    const { rules, found } = findSubset(index, fqdn, ref.subset, resource.namespace);
     if (found) {
       continue;
     }
@@ -86,10 +90,52 @@ export const checkSubsetReferences: Check = (resource, index) => {
   return problems;
 };
 
-export const checkDestinationRuleSubsets: Check = (resource) => {
+/**
+ * For each `fqdn`, the subsets that share a route with another subset of the same host, from
+ * every VirtualService of the index (memoized per index build).
+ */
+const mixedByBuild = new WeakMap<readonly IndexedResource[], Map<string, Map<string, Set<string>>>>();
+
+function subsetsRoutedBeside(index: WorkspaceIndex, fqdn: string, subset: string): ReadonlySet<string> {
+  const all = index.resources();
+  let table = mixedByBuild.get(all);
+  if (!table) {
+    table = new Map();
+    for (const vs of all) {
+      if (!isIstio(vs.ref, 'VirtualService')) {
+        continue;
+      }
+      for (const route of virtualServiceRoutes(vs.value)) {
+        const byHost = new Map<string, string[]>();
+        for (const d of route.destinations) {
+          if (d.host !== undefined && d.subset !== undefined) {
+            const host = qualifyHost(d.host, vs.namespace);
+            byHost.set(host, [...(byHost.get(host) ?? []), d.subset]);
+          }
+        }
+        for (const [host, subsets] of byHost) {
+          const perSubset = table.get(host) ?? new Map<string, Set<string>>();
+          table.set(host, perSubset);
+          for (const s of subsets) {
+            const beside = perSubset.get(s) ?? new Set<string>();
+            perSubset.set(s, beside);
+            subsets.filter((o) => o !== s).forEach((o) => beside.add(o));
+          }
+        }
+      }
+    }
+    mixedByBuild.set(all, table);
+  }
+  return table.get(fqdn)?.get(subset) ?? new Set();
+}
+
+export const checkDestinationRuleSubsets: Check = (resource, index) => {
   if (!isIstio(resource.ref, 'DestinationRule')) {
     return [];
   }
+  const host = asString(asRecord(resource.value.spec).host);
+  const fqdn = host === undefined ? undefined : qualifyHost(host, resource.namespace);
+  const labelled = new Set(destinationRuleSubsets(resource.value).flatMap((s) => (s.hasLabels && s.name !== undefined ? [s.name] : [])));
   const problems: Problem[] = [];
   const seen = new Set<string>();
   for (const subset of destinationRuleSubsets(resource.value)) {
@@ -101,8 +147,14 @@ export const checkDestinationRuleSubsets: Check = (resource) => {
     }
     seen.add(subset.name);
     if (!subset.hasLabels) {
-      const message = `Subset '${subset.name}' has no labels: it selects every endpoint of the host`;
-      problems.push(report(resource, 'FNM303', message, [...subset.path, 'name']));
+      // Only a route that splits traffic between it and a labelled subset of the same host is
+      // misled; alone (an external host, a subset carrying only a traffic policy) it is the usual pattern.
+      const beside = fqdn === undefined ? [] : [...subsetsRoutedBeside(index, fqdn, subset.name)].filter((o) => labelled.has(o));
+      const message =
+        beside.length > 0
+          ? `Subset '${subset.name}' has no labels: it selects every endpoint of the host, including those of ${beside.join(', ')} it shares a route with`
+          : `Subset '${subset.name}' has no labels: it selects every endpoint of the host`;
+      problems.push(report(resource, 'FNM303', message, [...subset.path, 'name'], beside.length > 0 ? {} : { severity: 'info' }));
     }
   }
   return problems;

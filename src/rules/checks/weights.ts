@@ -36,17 +36,23 @@ function virtualServiceWeights(resource: FileResource): Problem[] {
       }
       continue;
     }
+    const routeKey = [...route.path, 'route'];
     const weighted = weights.filter((w): w is number => w !== undefined);
     if (weighted.length === 0) {
+      // Istio adds the weights, a missing one counting as 0: several destinations without
+      // weights total 0 and the route is refused ("total destination weight = 0").
+      if (destinations.every((d) => d.weight === undefined)) {
+        const message = `None of the ${destinations.length} destinations has a weight: the total is 0 and Istio refuses the route`;
+        problems.push(report(resource, 'FNM202', message, routeKey, { key: true }));
+      }
       continue;
     }
     destinations.forEach((d) => {
       if (d.weight === undefined) {
-        const message = 'Destination without a weight gets none of the traffic while the others have weights';
+        const message = 'Destination without a weight gets none of the traffic (weight 0) while the others have weights';
         problems.push(report(resource, 'FNM205', message, [...d.path, 'destination'], { key: true }));
       }
     });
-    const routeKey = [...route.path, 'route'];
     const allNumbers = destinations.every((d, i) => d.weight === undefined || weights[i] !== undefined);
     if (!allNumbers || weighted.some((w) => w < 0)) {
       continue;

@@ -64,7 +64,7 @@ export function convertDestinationPolicy(value: Json, notes: NoteSink): Converte
       continue;
     }
     const [section, field, isDuration] = target;
-    (section === 'tcp' ? tcp : section === 'http' ? http : outlier)[field] = isDuration ? durationOf(v) : v;
+    (section === 'tcp' ? tcp : section === 'http' ? http : outlier)[field] = isDuration ? durationOf(v, ['spec', 'circuitBreaker', 'simpleCb', key], notes) : v;
   }
   if (isRecord(asRecord(spec.circuitBreaker).custom)) {
     notes.warn(['spec', 'circuitBreaker', 'custom'], 'A custom circuit breaker has no equivalent');

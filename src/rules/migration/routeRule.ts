@@ -61,14 +61,14 @@ export function convertRouteRule(value: Json, notes: NoteSink): ConvertedRoute |
   }
   const timeout = asRecord(asRecord(spec.httpReqTimeout).simpleTimeout);
   if (timeout.timeout !== undefined) {
-    http.timeout = durationOf(timeout.timeout);
+    http.timeout = durationOf(timeout.timeout, ['spec', 'httpReqTimeout', 'simpleTimeout', 'timeout'], notes);
   }
   noteExtras(timeout, ['timeout'], ['spec', 'httpReqTimeout', 'simpleTimeout'], notes);
   const retry = asRecord(asRecord(spec.httpReqRetries).simpleRetry);
   if (retry.attempts !== undefined || retry.perTryTimeout !== undefined) {
     http.retries = {
       ...(retry.attempts !== undefined ? { attempts: retry.attempts } : {}),
-      ...(retry.perTryTimeout !== undefined ? { perTryTimeout: durationOf(retry.perTryTimeout) } : {}),
+      ...(retry.perTryTimeout !== undefined ? { perTryTimeout: durationOf(retry.perTryTimeout, ['spec', 'httpReqRetries', 'simpleRetry', 'perTryTimeout'], notes) } : {}),
     };
   }
   noteExtras(retry, ['attempts', 'perTryTimeout'], ['spec', 'httpReqRetries', 'simpleRetry'], notes);
@@ -147,7 +147,7 @@ function convertFault(fault: Json, notes: NoteSink): Json | undefined {
   const out: Json = {};
   const delay = asRecord(fault.delay);
   if (delay.fixedDelay !== undefined) {
-    out.delay = { fixedDelay: durationOf(delay.fixedDelay), ...percentage(delay.percent) };
+    out.delay = { fixedDelay: durationOf(delay.fixedDelay, ['spec', 'httpFault', 'delay', 'fixedDelay'], notes), ...percentage(delay.percent) };
   }
   if (delay.exponentialDelay !== undefined) {
     notes.warn(['spec', 'httpFault', 'delay', 'exponentialDelay'], 'exponentialDelay is not supported by Istio any more: use fixedDelay');
@@ -181,7 +181,7 @@ function convertCors(cors: Json, notes: NoteSink): Json {
     out.allowOrigins = origins;
   }
   if (out.maxAge !== undefined) {
-    out.maxAge = durationOf(out.maxAge);
+    out.maxAge = durationOf(out.maxAge, ['spec', 'corsPolicy', 'maxAge'], notes);
   }
   return out;
 }

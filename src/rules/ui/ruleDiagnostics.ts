@@ -5,6 +5,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ClusterFacts } from '../clusterFacts';
 import { docsLink } from '../codes';
+import { isFuncYaml } from '../funcYaml';
+import { closeAction, documentRole } from '../indexPolicy';
 import type { Problem, Range } from '../problems';
 import { loadSchemaStore, type SchemaStore } from '../schemaStore';
 import { validateFile } from '../validate';
@@ -50,6 +52,7 @@ export class RuleDiagnostics implements vscode.Disposable {
       vscode.workspace.onDidOpenTextDocument((doc) => isYaml(doc) && this.update(doc.uri, doc.getText())),
       vscode.workspace.onDidChangeTextDocument((e) => isYaml(e.document) && this.update(e.document.uri, e.document.getText())),
       vscode.workspace.onDidDeleteFiles((e) => e.files.forEach((uri) => this.remove(uri))),
+      vscode.workspace.onDidCloseTextDocument((doc) => isYaml(doc) && void this.closed(doc.uri)),
     );
     for (const doc of vscode.workspace.textDocuments.filter(isYaml)) {
       this.update(doc.uri, doc.getText());
@@ -76,7 +79,7 @@ export class RuleDiagnostics implements vscode.Disposable {
       for (const key of this.indexed) {
         const file = this.current.file(key);
         if (file) {
-          next.setFile(key, file);
+          next.setFile(key, file, { private: this.current.isPrivate(key) });
         }
       }
       this.current = next;
@@ -90,11 +93,16 @@ export class RuleDiagnostics implements vscode.Disposable {
     return this.problems.get(uri.toString()) ?? [];
   }
 
+  /** Indexes (and checks) a document's text, as indexPolicy.ts says for its scheme. */
   update(uri: vscode.Uri, text: string): void {
+    const role = documentRole(uri.scheme);
+    if (role === 'ignored') {
+      return;
+    }
     const key = uri.toString();
-    this.current.setFile(key, parseYaml(text));
+    this.current.setFile(key, parseYaml(text), { private: role === 'private' });
     this.indexed.add(key);
-    if (ruleApi.test(text)) {
+    if (ruleApi.test(text) || isFuncYaml(uri.path)) {
       const first = this.ruleFiles.size === 0;
       this.ruleFiles.add(key);
       if (first) {
@@ -115,6 +123,20 @@ export class RuleDiagnostics implements vscode.Disposable {
     this.problems.delete(key);
     this.collection.delete(uri);
     this.schedule();
+  }
+
+  /** An editor closed: the file on disk counts again (or nothing, when there is none). */
+  private async closed(uri: vscode.Uri): Promise<void> {
+    const action = closeAction(uri.scheme);
+    if (action === 'drop') {
+      this.remove(uri);
+    } else if (action === 'reread') {
+      try {
+        this.update(uri, Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8'));
+      } catch {
+        this.remove(uri); // deleted or unreadable: nothing on disk stands for it
+      }
+    }
   }
 
   dispose(): void {

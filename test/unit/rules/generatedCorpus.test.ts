@@ -66,4 +66,14 @@ describe('rules/generated corpus', () => {
     const codes = validate(text).map((p) => p.code);
     assert.deepEqual(codes, ['FNM110', 'FNM110', 'FNM110']);
   });
+
+  it('previews clean while connected to a cluster that has none of the new objects yet (Route Traffic preview)', () => {
+    const text = toYaml(generateManifests(helloApp(), {}));
+    const cluster = { services: [], workloads: [], namespaces: [{ name: 'hello', labels: { 'istio-injection': 'enabled' } }], resources: [] };
+    assert.deepEqual(
+      validate(text, { cluster }).map((p) => `${brief(p)} ${p.message}`),
+      [],
+      text,
+    );
+  });
 });

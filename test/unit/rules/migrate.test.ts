@@ -99,4 +99,47 @@ describe('rules/migrate', () => {
     assert.equal(hasLegacyRules(read('hello-app-v1.yaml')), false);
     assert.equal(hasLegacyRules('{{{ not yaml'), false);
   });
+
+  it('converts a CORS maxAge in days to hours and flags a duration Istio refuses', () => {
+    const rule = (maxAge: string) =>
+      yaml(
+        'apiVersion: config.istio.io/v1alpha2',
+        'kind: RouteRule',
+        'metadata: {name: web}',
+        'spec:',
+        '  destination: {name: web}',
+        `  corsPolicy: {allowOrigin: [example.com], maxAge: ${maxAge}}`,
+      );
+    const days = migrateText(rule('1d'));
+    const cors = (days.resources[0].spec as { http: { corsPolicy: { maxAge: string } }[] }).http[0].corsPolicy;
+    assert.equal(cors.maxAge, '24h');
+    assert.deepEqual(days.notes.map((n) => [n.severity, n.path.join('.')]), [['info', 'spec.corsPolicy.maxAge']]);
+    assert.deepEqual(validate(days.yaml), []);
+    const odd = migrateText(rule('soon'));
+    assert.deepEqual(odd.notes.map((n) => [n.severity, n.path.join('.')]), [['warning', 'spec.corsPolicy.maxAge']]);
+    assert.deepEqual(validate(odd.yaml).map((p) => p.code), ['FNM504']);
+    assert.deepEqual(migrateText(rule('90s')).notes, []);
+  });
+
+  it('adds a catch-all route when every RouteRule has a match, as the 2018 mesh routed unmatched requests, and says so', () => {
+    const rule = (name: string, version: string) =>
+      yaml(
+        'apiVersion: config.istio.io/v1alpha2',
+        'kind: RouteRule',
+        `metadata: {name: ${name}}`,
+        'spec:',
+        '  destination: {name: reviews}',
+        '  match: {request: {headers: {x-user: {exact: jason}}}}',
+        `  route: [{labels: {version: ${version}}}]`,
+      );
+    const result = migrateText(rule('pinned', 'v2'));
+    const http = (result.resources[0].spec as { http: unknown[] }).http;
+    assert.deepEqual(http[http.length - 1], { route: [{ destination: { host: 'reviews' } }] });
+    assert.equal(http.length, 2);
+    assert.ok(result.notes.some((n) => n.severity === 'info' && /added a last route without match/.test(n.message)));
+    assert.deepEqual(validate(result.yaml), []);
+    // With a default rule, nothing is added.
+    const withDefault = migrateText([rule('pinned', 'v2'), yaml('apiVersion: config.istio.io/v1alpha2', 'kind: RouteRule', 'metadata: {name: d}', 'spec:', '  destination: {name: reviews}', '  route: [{labels: {version: v1}}]')].join('---\n'));
+    assert.equal((withDefault.resources[0].spec as { http: unknown[] }).http.length, 2);
+  });
 });

@@ -57,12 +57,17 @@ const rule = yaml(
 );
 
 describe('rules/quickFixes', () => {
-  it('normalizes weights with the largest remainder, or splits evenly', () => {
+  it('normalizes weights with the largest remainder without moving traffic (a missing weight is 0), or splits a zero total evenly', () => {
     assert.deepEqual(normalizedWeights([1, 1, 1]), [34, 33, 33]);
-    assert.deepEqual(normalizedWeights([30, 30, undefined]), [34, 33, 33]);
+    assert.deepEqual(normalizedWeights([30, 30, undefined]), [50, 50, 0]);
+    assert.deepEqual(normalizedWeights([90, undefined]), [100, 0]);
     assert.deepEqual(normalizedWeights([3, 1]), [75, 25]);
     assert.deepEqual(normalizedWeights([0, 0]), [50, 50]);
+    assert.deepEqual(normalizedWeights([undefined, undefined]), [50, 50]);
     assert.deepEqual(normalizedWeights([2, 1, 1]), [50, 25, 25]);
+    // Gateway API: a backendRef without a weight has weight 1.
+    assert.deepEqual(normalizedWeights([1, undefined], 1), [50, 50]);
+    assert.deepEqual(normalizedWeights([3, undefined], 1), [75, 25]);
   });
 
   it('FNM203: normalize weights keeps comments and layout', () => {
@@ -71,23 +76,53 @@ describe('rules/quickFixes', () => {
       'dr.yaml': rule,
     };
     const [fix] = fixesFor(files, 'vs.yaml', 'FNM203');
-    assert.equal(fix.title, 'Normalize weights to add up to 100');
+    assert.equal(fix.title, 'Normalize weights to add up to 100 (same traffic)');
+    assert.equal(fix.preferred, true);
     const fixed = apply(files, fix);
     assert.equal(fixed['vs.yaml'], yaml(...head, '  http:', '  - route:', '    - destination: {host: hello-app, subset: v1}', '      weight: 75   # most', '    - destination: {host: hello-app, subset: v2}', '      weight: 25'));
     assert.deepEqual(remaining(fixed), []);
   });
 
-  it('FNM205: normalize weights adds the missing weight', () => {
+  it('FNM205: normalize weights writes the 0 Istio applies to the missing weight: traffic does not move', () => {
     const files = {
-      'vs.yaml': yaml(...head, '  http:', '  - route:', '    - destination: {host: hello-app, subset: v1}', '      weight: 100', '    - destination:', '        host: hello-app', '        subset: v2'),
+      'vs.yaml': yaml(...head, '  http:', '  - route:', '    - destination: {host: hello-app, subset: v1}', '      weight: 90', '    - destination:', '        host: hello-app', '        subset: v2'),
       'dr.yaml': rule,
     };
     const fixed = apply(files, fixesFor(files, 'vs.yaml', 'FNM205')[0]);
     assert.equal(
       fixed['vs.yaml'],
-      yaml(...head, '  http:', '  - route:', '    - destination: {host: hello-app, subset: v1}', '      weight: 50', '    - destination:', '        host: hello-app', '        subset: v2', '      weight: 50'),
+      yaml(...head, '  http:', '  - route:', '    - destination: {host: hello-app, subset: v1}', '      weight: 100', '    - destination:', '        host: hello-app', '        subset: v2', '      weight: 0'),
     );
     assert.deepEqual(remaining(fixed), []);
+  });
+
+  it('FNM202: several destinations without weights get an even split, offered but not preferred', () => {
+    const files = { 'vs.yaml': yaml(...head, '  http:', '  - route:', '    - destination: {host: hello-app, subset: v1}', '    - destination: {host: hello-app, subset: v2}'), 'dr.yaml': rule };
+    const [fix] = fixesFor(files, 'vs.yaml', 'FNM202');
+    assert.equal(fix.preferred, false);
+    const fixed = apply(files, fix);
+    assert.equal(
+      fixed['vs.yaml'],
+      yaml(...head, '  http:', '  - route:', '    - destination: {host: hello-app, subset: v1}', '      weight: 50', '    - destination: {host: hello-app, subset: v2}', '      weight: 50'),
+    );
+    assert.deepEqual(remaining(fixed), []);
+  });
+
+  it('FNM203 on an HTTPRoute: backendRef weights are normalized too (a missing one counts as 1)', () => {
+    const route = (w1: string, w2: string): string =>
+      yaml(
+        'apiVersion: gateway.networking.k8s.io/v1',
+        'kind: HTTPRoute',
+        'metadata: {name: web}',
+        'spec:',
+        '  rules:',
+        '  - backendRefs:',
+        `    - {name: web-v1, port: 8080${w1}}`,
+        `    - {name: web-v2, port: 8080${w2}}`,
+      );
+    const files = { 'route.yaml': route(', weight: 3', ', weight: 1') };
+    const [fix] = fixesFor(files, 'route.yaml', 'FNM203');
+    assert.equal(apply(files, fix)['route.yaml'], route(', weight: 75', ', weight: 25'));
   });
 
   it('FNM204: removes the weight of a single destination, in block and flow style', () => {
@@ -148,7 +183,7 @@ describe('rules/quickFixes', () => {
   });
 
   it('FNM402: qualifies the gateway as namespace/name', () => {
-    const gateway = yaml('apiVersion: networking.istio.io/v1', 'kind: Gateway', 'metadata: {name: ingress, namespace: istio-system}', 'spec: {selector: {istio: ingressgateway}}');
+    const gateway = yaml('apiVersion: networking.istio.io/v1', 'kind: Gateway', 'metadata: {name: ingress, namespace: istio-system}', 'spec: {selector: {istio: ingressgateway}, servers: [{port: {number: 80, name: http, protocol: HTTP}, hosts: ["*"]}]}');
     const files = { 'vs.yaml': yaml(...head, '  gateways:', '  - ingress', '  http:', '  - route:', '    - destination: {host: hello-app}'), 'gw.yaml': gateway };
     const [fix] = fixesFor(files, 'vs.yaml', 'FNM402');
     assert.equal(fix.title, 'Qualify the gateway as istio-system/ingress');

@@ -105,4 +105,22 @@ describe('rules/schemaCheck', () => {
       assert.deepEqual(schemaProblems(text), [], text);
     }
   });
+
+  it('never validates the controller-written status (a copy from kubectl get -o yaml)', () => {
+    const route = yaml(
+      'apiVersion: gateway.networking.k8s.io/v1',
+      'kind: HTTPRoute',
+      'metadata: {name: web, namespace: demo}',
+      'spec:',
+      '  rules:',
+      '  - backendRefs: [{name: web, port: 8080}]',
+      'status:',
+      '  parents:',
+      '  - conditions: [{type: Accepted, status: "True"}]',
+      '    unknownField: 1',
+    );
+    assert.deepEqual(schemaProblems(route).map((p) => p.code), []);
+    // The same mistake under spec is still found.
+    assert.deepEqual(schemaProblems(route.replace('  - backendRefs', '  - unknownField: 1\n    backendRefs')).map((p) => p.code), ['FNM101']);
+  });
 });

@@ -55,6 +55,27 @@ describe('rules/checks/cluster', () => {
     assert.deepEqual(briefs(rules, { cluster: facts({ workloads: [proxy('v1')] }) }), ['FNM601 9:4-9:10']);
   });
 
+  it('FNM601 counts Deployments defined in the same file or the workspace, as in the Route Traffic preview', () => {
+    const deployment = (version: string) =>
+      yaml(
+        '---',
+        'apiVersion: apps/v1',
+        'kind: Deployment',
+        `metadata: {name: hello-app-${version}-proxy, namespace: fn}`,
+        'spec:',
+        `  selector: {matchLabels: {app: hello-app, version: ${version}}}`,
+        '  template:',
+        `    metadata: {labels: {app: hello-app, version: ${version}}}`,
+        '    spec: {containers: [{name: nginx, image: nginx}]}',
+      );
+    const connected = { cluster: facts({ workloads: [] }) };
+    assert.deepEqual(briefs(rules, connected), ['FNM601 7:4-7:10', 'FNM601 9:4-9:10']);
+    assert.deepEqual(briefs(rules + deployment('v1') + deployment('v2'), connected), []);
+    assert.deepEqual(briefs(rules + deployment('v1'), { ...connected, otherFiles: { 'file:///v2.yaml': deployment('v2') } }), []);
+    // A Deployment of another namespace does not count.
+    assert.deepEqual(briefs(rules + deployment('v1') + deployment('v2').replace('namespace: fn', 'namespace: other'), connected), ['FNM601 9:4-9:10']);
+  });
+
   it('FNM601 respects the Service selector: a pod of another app does not count', () => {
     const stranger: WorkloadFact = { kind: 'Pod', name: 'x', namespace: 'fn', labels: { app: 'other', version: 'v2' } };
     assert.deepEqual(briefs(rules, { cluster: facts({ workloads: [proxy('v1'), stranger] }) }), ['FNM601 9:4-9:10']);

@@ -18,7 +18,7 @@ function vs(gateways: string, matchGateways?: string): string {
 }
 
 const gateway = (namespace: string) =>
-  yaml('apiVersion: networking.istio.io/v1', 'kind: Gateway', `metadata: {name: ingress, namespace: ${namespace}}`, 'spec:', '  selector: {istio: ingressgateway}');
+  yaml('apiVersion: networking.istio.io/v1', 'kind: Gateway', `metadata: {name: ingress, namespace: ${namespace}}`, 'spec:', '  selector: {istio: ingressgateway}', '  servers: [{port: {number: 80, name: http, protocol: HTTP}, hosts: ["*"]}]');
 
 describe('rules/checks/gateways', () => {
   it('accepts mesh, gateways in the same namespace and qualified references', () => {
@@ -42,7 +42,7 @@ describe('rules/checks/gateways', () => {
       services: [{ name: 'hello-app', namespace: 'default' }],
       workloads: [],
       namespaces: [],
-      resources: [{ apiVersion: 'networking.istio.io/v1', kind: 'Gateway', metadata: { name: 'ingress', namespace: 'istio-system' }, spec: {} }],
+      resources: [{ apiVersion: 'networking.istio.io/v1', kind: 'Gateway', metadata: { name: 'ingress', namespace: 'istio-system' }, spec: { servers: [{ hosts: ['*'] }] } }],
     };
     assert.deepEqual(briefs(vs('[istio-system/ingress]'), { cluster }), []);
     assert.match(validate(vs('[istio-system/other]'), { cluster })[0].message, /in the workspace or the cluster$/);

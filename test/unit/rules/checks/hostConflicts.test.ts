@@ -18,7 +18,7 @@ const cluster = (services: string[]): ClusterFacts => ({
 });
 
 describe('rules/checks/hostConflicts', () => {
-  it('FNM305: two VirtualServices for one host on the same gateway, at the host', () => {
+  it('FNM305: two VirtualServices for one host in the mesh, at the host', () => {
     const problems = validate(vs('a', 'hello-app'), { otherFiles: { 'b.yaml': vs('b', 'hello-app.default.svc.cluster.local') } });
     assert.deepEqual(problems.map((p) => `${p.code} ${p.range.start.line}:${p.range.start.character}-${p.range.end.character}`), ['FNM305 4:10-19']);
     assert.deepEqual(problems[0].data, { others: ['default/b'] });
@@ -27,6 +27,15 @@ describe('rules/checks/hostConflicts', () => {
   it('FNM305 is silent when the VirtualServices bind different gateways', () => {
     const other = vs('b', 'hello-app', '  gateways: [istio-system/ingress]');
     assert.deepEqual(briefs(vs('a', 'hello-app'), { otherFiles: { 'b.yaml': other } }), []);
+  });
+
+  it('FNM305 is silent for VirtualServices of one host on the same gateway (Istio merges them), not when both also bind mesh', () => {
+    const gateway = yaml('apiVersion: networking.istio.io/v1', 'kind: Gateway', 'metadata: {name: ingress, namespace: istio-system}', 'spec:', '  selector: {istio: ingressgateway}', '  servers:', '  - port: {number: 80, name: http, protocol: HTTP}', '    hosts: ["*"]');
+    const onGateway = (name: string, gateways: string) => vs(name, 'hello-app', `  gateways: [${gateways}]`);
+    const otherFiles = { 'gw.yaml': gateway, 'b.yaml': onGateway('b', 'istio-system/ingress') };
+    assert.deepEqual(briefs(onGateway('a', 'istio-system/ingress'), { otherFiles }), []);
+    const both = { ...otherFiles, 'b.yaml': onGateway('b', 'istio-system/ingress, mesh') };
+    assert.deepEqual(briefs(onGateway('a', 'istio-system/ingress, mesh'), { otherFiles: both }), ['FNM305 4:10-4:19']);
   });
 
   it('FNM306: two DestinationRules for one host, unless one selects workloads', () => {

@@ -61,6 +61,42 @@ describe('rules/checks/subsets', () => {
     assert.deepEqual(briefs(text), ['FNM303 8:10-8:12', 'FNM302 9:10-9:12']);
   });
 
+  it('FNM303 is a warning where a route mixes the label-less subset with a labelled one of the same host', () => {
+    const rule = dr('  - name: all', '  - name: v2', '    labels: {version: v2}');
+    const route = yaml(
+      'apiVersion: networking.istio.io/v1',
+      'kind: VirtualService',
+      'metadata: {name: hello-app}',
+      'spec:',
+      '  hosts: [hello-app]',
+      '  http:',
+      '  - route:',
+      '    - destination: {host: hello-app, subset: all}',
+      '      weight: 90',
+      '    - destination: {host: hello-app, subset: v2}',
+      '      weight: 10',
+    );
+    const problems = validate(rule, { otherFiles: { 'vs.yaml': route } });
+    assert.deepEqual(problems.map((p) => [p.code, p.severity]), [['FNM303', 'warning']]);
+    assert.match(problems[0].message, /including those of v2/);
+    assert.deepEqual(briefs(rule, { otherFiles: { 'vs.yaml': route } }), ['FNM303 6:10-6:13']);
+  });
+
+  it('FNM303 is information for a subset used alone (external host, traffic policy only)', () => {
+    const external = yaml(
+      'apiVersion: networking.istio.io/v1',
+      'kind: DestinationRule',
+      'metadata: {name: api}',
+      'spec:',
+      '  host: api.example.com',
+      '  subsets:',
+      '  - name: tls',
+      '    trafficPolicy: {tls: {mode: SIMPLE, sni: api.example.com}}',
+    );
+    const route = yaml('apiVersion: networking.istio.io/v1', 'kind: VirtualService', 'metadata: {name: api}', 'spec:', '  hosts: [api.example.com]', '  http:', '  - route:', '    - destination: {host: api.example.com, subset: tls}');
+    assert.deepEqual(validate(external, { otherFiles: { 'vs.yaml': route } }).map((p) => [p.code, p.severity]), [['FNM303', 'info']]);
+  });
+
   it('FNM304: the same host and subset twice in one route (short and long host names alike)', () => {
     const text = yaml(
       'apiVersion: networking.istio.io/v1',

@@ -19,9 +19,9 @@ function vs(...routeLines: string[]): string {
 }
 
 describe('rules/checks/weights', () => {
-  it('accepts weights that add up to 100, and destinations without weights', () => {
+  it('accepts weights that add up to 100, and a single destination without weight', () => {
     assert.deepEqual(briefs(vs('    - destination: {host: hello-app, subset: v1}', '      weight: 90', '    - destination: {host: hello-app, subset: v2}', '      weight: 10'), options), []);
-    assert.deepEqual(briefs(vs('    - destination: {host: hello-app, subset: v1}', '    - destination: {host: hello-app, subset: v2}'), options), []);
+    assert.deepEqual(briefs(vs('    - destination: {host: hello-app, subset: v1}'), options), []);
     assert.deepEqual(briefs(vs('    - destination: {host: hello-app, subset: v1}', '      weight: 100'), options), []);
   });
 
@@ -32,6 +32,13 @@ describe('rules/checks/weights', () => {
 
   it('FNM202: a zero total, at the route key', () => {
     const text = vs('    - destination: {host: hello-app, subset: v1}', '      weight: 0', '    - destination: {host: hello-app, subset: v2}', '      weight: 0');
+    assert.deepEqual(briefs(text, options), ['FNM202 6:4-6:9']);
+  });
+
+  it('FNM202: several destinations and no weight at all total 0, as Istio counts them', () => {
+    const text = vs('    - destination: {host: hello-app, subset: v1}', '    - destination: {host: hello-app, subset: v2}');
+    const problems = validate(text, options);
+    assert.deepEqual(problems.map((p) => `${p.code} ${p.severity}`), ['FNM202 error']);
     assert.deepEqual(briefs(text, options), ['FNM202 6:4-6:9']);
   });
 
@@ -46,9 +53,10 @@ describe('rules/checks/weights', () => {
     assert.deepEqual(briefs(vs('    - destination: {host: hello-app, subset: v1}', '      weight: 50'), options), ['FNM204 8:6-8:12']);
   });
 
-  it('FNM205: a destination without weight among weighted ones', () => {
+  it('FNM205: a destination without weight among weighted ones is information (a parked canary)', () => {
     const text = vs('    - destination: {host: hello-app, subset: v1}', '      weight: 100', '    - destination: {host: hello-app, subset: v2}');
     assert.deepEqual(briefs(text, options), ['FNM205 9:6-9:17']);
+    assert.deepEqual(validate(text, options).map((p) => p.severity), ['info']);
   });
 
   it('checks every http, tcp and tls route on its own', () => {
