@@ -77,7 +77,9 @@ export function parseYaml(text: string, options: ParseOptions = {}): YamlFile {
     const docs = parseAllDocuments(text, {
       lineCounter,
       prettyErrors: false,
-      uniqueKeys: true,
+      // Duplicate keys are found in buildDocument with a Set: the parser's own check compares
+      // each key with every earlier one (quadratic: seconds for a 20,000-key mapping).
+      uniqueKeys: false,
       version: '1.1',
       customTags: kubernetesTags,
     });
@@ -176,8 +178,18 @@ function buildDocument(doc: Document.Parsed, index: number, file: MutableFile, l
     if (isMap(node)) {
       const out: Record<string, unknown> = {};
       const merges: unknown[] = [];
+      const seen = record ? new Set<unknown>() : undefined;
       for (const item of node.items) {
         const pair = item;
+        if (seen && isScalar(pair.key) && typeof pair.key.value !== 'symbol') {
+          // Same rule as the parser's uniqueKeys: equal scalar values (1 and "1" differ); `<<` may repeat.
+          const identity = typeof pair.key.value === 'string' ? pair.key.value : `\u0000${typeof pair.key.value}:${String(pair.key.value)}`;
+          if (seen.has(identity)) {
+            const at = keyOffsets(pair)[0];
+            file.problems.push(problem('FNM002', 'Map keys must be unique', file.rangeOf(at, at + 1), { documentIndex: index }));
+          }
+          seen.add(identity);
+        }
         const key = keyOf(pair.key);
         if (key === merge) {
           merges.push(build(pair.value, false, depth + 1));
