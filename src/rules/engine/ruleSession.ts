@@ -14,7 +14,7 @@ import { parseYaml } from '../yamlDocuments';
 import { compareFacts, isAffected } from './factsChange';
 import { isRuleText, needsParsing } from './ruleTexts';
 
-/** Problems of one rule file, each with its quick fixes (same order). */
+/** Problems of one rule file, each with its quick fixes (same order; empty when not asked for). */
 export interface FileResult {
   readonly uri: string;
   readonly problems: readonly Problem[];
@@ -141,10 +141,10 @@ export class RuleSession {
     return { validate, removed };
   }
 
-  /** Problems and quick fixes of one rule file, as of the last flush. */
-  validate(uri: string): FileResult {
+  /** Problems and (unless `withFixes` is false) quick fixes of one rule file, as of the last flush. */
+  validate(uri: string, withFixes = true): FileResult {
     const problems = validateFile(uri, this.index, this.schemas());
-    const fixes = problems.map((p) => safeFixes(p, uri, this.index));
+    const fixes = withFixes ? problems.map((p) => safeFixes(p, uri, this.index)) : [];
     return { uri, problems, fixes };
   }
 }
