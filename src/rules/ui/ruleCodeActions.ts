@@ -1,6 +1,6 @@
-// Quick fixes for rule-file diagnostics: the pure edits of src/rules/quickFixes.ts as WorkspaceEdits.
+// Quick fixes for rule-file diagnostics: the pure edits of src/rules/quickFixes.ts (computed in the
+// validation worker with each problem) as WorkspaceEdits.
 import * as vscode from 'vscode';
-import { quickFixesFor } from '../quickFixes';
 import { diagnosticSource, toVsRange, type RuleDiagnostics } from './ruleDiagnostics';
 
 export class RuleCodeActions implements vscode.CodeActionProvider {
@@ -17,7 +17,7 @@ export class RuleCodeActions implements vscode.CodeActionProvider {
       if (!problem) {
         continue;
       }
-      for (const fix of quickFixesFor(problem, document.uri.toString(), this.diagnostics.index)) {
+      for (const fix of this.diagnostics.fixesOf(document.uri, problem)) {
         const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
         action.diagnostics = [diagnostic];
         action.isPreferred = fix.preferred;
