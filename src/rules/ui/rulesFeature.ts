@@ -8,6 +8,7 @@ import { ClusterFactsFeed } from './clusterFactsFeed';
 import { RuleCodeActions } from './ruleCodeActions';
 import { registerRuleCommands } from './ruleCommands';
 import { RuleDiagnostics } from './ruleDiagnostics';
+import { registerYamlSchemaContributor } from './yamlSchemaContributor';
 
 export function createRulesFeature(
   context: vscode.ExtensionContext,
@@ -22,6 +23,7 @@ export function createRulesFeature(
     diagnostics,
     disposables: [
       diagnostics,
+      registerYamlSchemaContributor(context.extensionUri, log),
       ...(kube ? [new ClusterFactsFeed(log, kube, diagnostics)] : []),
       vscode.languages.registerCodeActionsProvider({ language: 'yaml' }, new RuleCodeActions(diagnostics), {
         providedCodeActionKinds: RuleCodeActions.kinds,
