@@ -53,16 +53,18 @@ export function run(binary: string, args: readonly string[], timeoutMs = 120_000
 }
 
 export interface AnalyzeOptions {
-  /** Analyze against this kubeconfig's cluster too; offline (`--use-kube=false`) when absent. */
-  readonly kubeconfig?: string;
+  /** Analyze against this cluster too (kubeconfig files, as in KUBECONFIG); offline (`--use-kube=false`) when absent. */
+  readonly kubeconfigFiles?: readonly string[];
   readonly context?: string;
   readonly timeoutMs?: number;
 }
 
 /** `istioctl analyze -A -o json <files>`: its findings; throws with istioctl's words when it fails. */
 export async function analyzeFiles(binary: string, files: readonly string[], options: AnalyzeOptions = {}): Promise<IstioFinding[]> {
-  const kube = options.kubeconfig ? ['--kubeconfig', options.kubeconfig, ...(options.context ? ['--context', options.context] : [])] : ['--use-kube=false'];
-  const result = await run(binary, ['analyze', ...kube, '-A', '-o', 'json', ...files], options.timeoutMs);
+  const cluster = options.kubeconfigFiles && options.kubeconfigFiles.length > 0;
+  const kube = cluster ? (options.context ? ['--context', options.context] : []) : ['--use-kube=false'];
+  const env = cluster ? { ...process.env, KUBECONFIG: options.kubeconfigFiles?.join(path.delimiter) } : undefined;
+  const result = await run(binary, ['analyze', ...kube, '-A', '-o', 'json', ...files], options.timeoutMs, env);
   // analyze exits 0 with -o json even when it finds errors; anything else is a failure to run.
   if (result.code !== 0 && result.stdout.trim() === '') {
     throw new Error(`istioctl analyze failed (exit ${result.code}): ${result.stderr.trim().split('\n').slice(-3).join(' ')}`);

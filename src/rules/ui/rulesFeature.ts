@@ -6,6 +6,7 @@ import type { RoutingService } from '../../routing/ui/routingService';
 import type { YamlDocuments } from '../../routing/ui/yamlDocuments';
 import { ClusterFactsFeed } from './clusterFactsFeed';
 import { RuleCodeActions } from './ruleCodeActions';
+import { registerIstioctlCommand } from './istioctlCommand';
 import { registerRuleCommands } from './ruleCommands';
 import { RuleDiagnostics } from './ruleDiagnostics';
 import { registerYamlSchemaContributor } from './yamlSchemaContributor';
@@ -29,6 +30,7 @@ export function createRulesFeature(
         providedCodeActionKinds: RuleCodeActions.kinds,
       }),
       ...registerRuleCommands({ log, diagnostics, routing, documents }),
+      ...registerIstioctlCommand(log, kube),
     ],
   };
 }
