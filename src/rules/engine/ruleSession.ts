@@ -141,11 +141,19 @@ export class RuleSession {
     return { validate, removed };
   }
 
-  /** Problems and (unless `withFixes` is false) quick fixes of one rule file, as of the last flush. */
-  validate(uri: string, withFixes = true): FileResult {
+  /**
+   * Problems of one rule file as of the last flush, with their quick fixes when `withFixes`
+   * (tests, small files); the editor asks for fixes one problem at a time (`fixesFor`).
+   */
+  validate(uri: string, withFixes = false): FileResult {
     const problems = validateFile(uri, this.index, this.schemas());
     const fixes = withFixes ? problems.map((p) => safeFixes(p, uri, this.index)) : [];
     return { uri, problems, fixes };
+  }
+
+  /** The quick fixes of `problem` (one of `validate(uri)`'s), from the index as of the last flush. */
+  fixesFor(uri: string, problem: Problem): QuickFix[] {
+    return safeFixes(problem, uri, this.index);
   }
 }
 

@@ -5,6 +5,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadSchemaStore } from '../schemaStore';
 import type { SchemaStore } from '../schemaStore';
+import type { QuickFix } from '../quickFixes';
+import type { FileResult } from './ruleSession';
 import { RuleSession } from './ruleSession';
 import type { FromWorker, ToWorker, WorkerSetup } from './workerProtocol';
 
@@ -15,6 +17,8 @@ const session = new RuleSession(() => store, { defaultNamespace: setup.defaultNa
 /** Rule files still to validate (a superseded run leaves the rest to the next one). */
 const todo = new Set<string>();
 let latest = 0;
+/** The problems last sent per file: what fix requests refer to by index. */
+const sent = new Map<string, FileResult['problems']>();
 
 const post = (message: FromWorker): void => parentPort?.postMessage(message);
 const yieldToMessages = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -23,7 +27,10 @@ async function run(generation: number): Promise<void> {
   latest = generation;
   const { validate, removed } = session.flush((uri) => post({ type: 'working', generation, uri }));
   validate.forEach((uri) => todo.add(uri));
-  removed.forEach((uri) => todo.delete(uri));
+  removed.forEach((uri) => {
+    todo.delete(uri);
+    sent.delete(uri);
+  });
   if (removed.length > 0) {
     post({ type: 'removed', generation, uris: removed });
   }
@@ -38,7 +45,9 @@ async function run(generation: number): Promise<void> {
     }
     post({ type: 'working', generation, uri });
     try {
-      post({ type: 'result', generation, result: session.validate(uri) });
+      const result = session.validate(uri);
+      sent.set(uri, result.problems);
+      post({ type: 'result', generation, result });
     } catch (err) {
       post({ type: 'failed', generation, uri, message: err instanceof Error ? err.message : String(err) });
     }
@@ -60,6 +69,17 @@ parentPort?.on('message', (message: ToWorker) => {
     case 'cluster':
       session.setCluster(message.facts, message.namespace);
       break;
+    case 'fixes': {
+      const problem = sent.get(message.uri)?.[message.index];
+      let fixes: QuickFix[] = [];
+      try {
+        fixes = problem ? session.fixesFor(message.uri, problem) : [];
+      } catch {
+        fixes = [];
+      }
+      post({ type: 'fixes', request: message.request, fixes });
+      break;
+    }
     case 'validate':
       run(message.generation).catch((err: unknown) => {
         post({ type: 'failed', generation: message.generation, uri: '', message: err instanceof Error ? err.message : String(err) });

@@ -4,6 +4,7 @@
 // restarted without that file, which gets one FNM005 problem instead of freezing anything.
 import { Worker } from 'node:worker_threads';
 import type { ClusterFacts } from '../clusterFacts';
+import type { QuickFix } from '../quickFixes';
 import { ruleCodes } from '../codes';
 import { zeroRange } from '../problems';
 import type { FileResult } from './ruleSession';
@@ -33,6 +34,8 @@ export class RuleWorkerClient {
   private blamed = '';
   private finish: (() => void) | undefined;
   private disposed = false;
+  private nextRequest = 0;
+  private readonly fixRequests = new Map<number, (fixes: readonly QuickFix[]) => void>();
   /** How many times the worker was restarted (tests, the log). */
   restarts = 0;
 
@@ -75,8 +78,24 @@ export class RuleWorkerClient {
     });
   }
 
+  /**
+   * The quick fixes of problem `index` of the last result reported for `uri`, computed in the
+   * worker on demand (empty when the worker restarts or is disposed meanwhile).
+   */
+  fixesFor(uri: string, index: number): Promise<readonly QuickFix[]> {
+    if (this.disposed) {
+      return Promise.resolve([]);
+    }
+    const request = ++this.nextRequest;
+    return new Promise((resolve) => {
+      this.fixRequests.set(request, resolve);
+      this.send({ type: 'fixes', request, uri, index });
+    });
+  }
+
   dispose(): void {
     this.disposed = true;
+    this.settleFixRequests();
     this.disarm();
     this.finish?.();
     void this.worker?.terminate();
@@ -110,7 +129,17 @@ export class RuleWorkerClient {
     return worker;
   }
 
+  private settleFixRequests(): void {
+    this.fixRequests.forEach((resolve) => resolve([]));
+    this.fixRequests.clear();
+  }
+
   private receive(message: FromWorker): void {
+    if (message.type === 'fixes') {
+      this.fixRequests.get(message.request)?.(message.fixes);
+      this.fixRequests.delete(message.request);
+      return;
+    }
     if (message.generation !== this.generation) {
       return; // an older run's late news: the newer run reports these files again
     }
@@ -145,6 +174,7 @@ export class RuleWorkerClient {
     const uri = this.blamed;
     this.blamed = '';
     this.restarts++;
+    this.settleFixRequests();
     this.options.log?.(`rule worker restarted: ${reason}${uri ? ` (on ${uri})` : ''}`);
     if (uri && this.texts.has(uri)) {
       this.excluded.add(uri);

@@ -81,11 +81,11 @@ export class RuleDiagnostics implements vscode.Disposable {
     return this.results.get(uri.toString())?.problems ?? [];
   }
 
-  /** The quick fixes computed with `problem` (one of problemsOf's). */
-  fixesOf(uri: vscode.Uri, problem: Problem): readonly QuickFix[] {
+  /** The quick fixes of `problem` (one of problemsOf's), computed in the worker when asked for. */
+  async fixesOf(uri: vscode.Uri, problem: Problem): Promise<readonly QuickFix[]> {
     const result = this.results.get(uri.toString());
     const i = result ? result.problems.indexOf(problem) : -1;
-    return result && i >= 0 ? (result.fixes[i] ?? []) : [];
+    return i >= 0 ? this.worker.fixesFor(uri.toString(), i) : [];
   }
 
   /** Records a text (read from disk, generated); checked after the pause like an edit. */

@@ -81,11 +81,13 @@ describe('rules/engine/ruleSession', () => {
     session.setFile('dr.yaml', destinationRule('default'));
     const { validate } = session.flush();
     assert.deepEqual(validate.sort(), ['dr.yaml', 'vs.yaml']);
-    const result = session.validate('vs.yaml');
+    const result = session.validate('vs.yaml', true);
     const unknownSubset = result.problems.findIndex((p) => p.code === 'FNM301');
     assert.ok(unknownSubset >= 0, JSON.stringify(result.problems));
     assert.equal(result.fixes.length, result.problems.length);
     assert.ok(result.fixes[unknownSubset].length > 0, 'the missing subset has a quick fix');
+    assert.deepEqual(session.fixesFor('vs.yaml', result.problems[unknownSubset]), result.fixes[unknownSubset], 'on demand: the same fixes');
+    assert.deepEqual(session.validate('vs.yaml').fixes, [], 'without fixes unless asked');
   });
 
   it('a file that stops holding rules is reported as removed', () => {
