@@ -9,7 +9,8 @@ import type { Position, Problem, Range, YamlPath } from './problems';
 import type { InputLimits } from './yamlGuards';
 import { defaultInputLimits, refuseInput } from './yamlGuards';
 import type { EntrySpan } from './yamlNodes';
-import { kubernetesTags, readPlainYaml } from './yamlFastPath';
+import { readPlainYaml } from './yamlFastPath';
+import { kubernetesTags } from './yamlFastScalars';
 import { keyOf, keyOffsets, merge, spanAt } from './yamlNodes';
 
 export interface ParseOptions extends Partial<InputLimits> {

@@ -5,36 +5,10 @@
 // duplicate keys, complex or null keys, any error) so that the full parser handles those and
 // reports their problems. Plain scalars resolve with the full parser's own YAML 1.1 tags, so a
 // value read here equals the full parser's (a differential unit test holds them together).
-import type { ScalarTag, Tags } from 'yaml';
-import { Document, isScalar } from 'yaml';
+import { readFlow } from './yamlFastFlow';
+import { COLON, DASH, GiveUp, HASH, SPACE, giveUp, isIndicator, plainValue, quoted, quotedEnd, resolvePlain } from './yamlFastScalars';
 
-/**
- * Kubernetes reads manifests as YAML 1.1 (`yes`/`on` are booleans, `<<` merges), minus
- * sexagesimal numbers and timestamps, which its parser leaves as strings.
- */
-export function kubernetesTags(tags: Tags): Tags {
-  return tags.filter((t) =>
-    typeof t === 'string' ? !['intTime', 'floatTime', 'timestamp'].includes(t) : t.format !== 'TIME' && !t.tag.endsWith(':timestamp'),
-  );
-}
-
-let plainTags: ScalarTag[] | undefined;
-
-/** The tags a plain scalar may resolve to, in the full parser's order. */
-function scalarTags(): ScalarTag[] {
-  plainTags ??= new Document(null, { version: '1.1', customTags: kubernetesTags }).schema.tags.filter(
-    (t): t is ScalarTag => t.default === true && 'test' in t && t.test instanceof RegExp,
-  );
-  return plainTags;
-}
-
-class GiveUp extends Error {}
-
-const giveUp = (): never => {
-  throw new GiveUp();
-};
-
-/** Offsets where each document's content starts, and its value. */
+/** One document's value. */
 export interface FastDocument {
   readonly value: unknown;
 }
@@ -53,11 +27,6 @@ export function readPlainYaml(text: string, maxDepth: number): FastDocument[] | 
     throw err;
   }
 }
-
-const SPACE = 32;
-const HASH = 35;
-const DASH = 45;
-const COLON = 58;
 
 class Reader {
   /** Start offsets of the significant lines (not blank, not comment-only), their indents. */
@@ -260,7 +229,7 @@ class Reader {
     const t = this.text;
     const c = t.charCodeAt(at);
     if (c === 34 || c === 39) {
-      const close = this.quotedEnd(at, end);
+      const close = quotedEnd(this.text, at, end);
       return close + 1 < end && t.charCodeAt(close + 1) === COLON && (close + 2 === end || t.charCodeAt(close + 2) === SPACE) ? close + 1 : -1;
     }
     if (isIndicator(c)) {
@@ -282,7 +251,7 @@ class Reader {
     const t = this.text;
     const c = t.charCodeAt(at);
     if (c === 34 || c === 39) {
-      return this.quoted(at, colon - 1);
+      return quoted(this.text, at, colon - 1);
     }
     const source = t.slice(at, colon).trimEnd();
     if (source === '<<') {
@@ -301,14 +270,14 @@ class Reader {
     const t = this.text;
     const c = t.charCodeAt(at);
     if (c === 91 || c === 123) {
-      const [value, after] = this.flow(at, end, depth);
+      const [value, after] = readFlow(this.text, at, end, depth, this.maxDepth);
       this.restIsComment(after, end);
       return value;
     }
     if (c === 34 || c === 39) {
-      const close = this.quotedEnd(at, end);
+      const close = quotedEnd(this.text, at, end);
       this.restIsComment(close + 1, end);
-      return this.quoted(at, close);
+      return quoted(this.text, at, close);
     }
     if (isIndicator(c) || ((c === DASH || c === COLON) && (at + 1 === end || t.charCodeAt(at + 1) === SPACE))) {
       giveUp();
@@ -341,177 +310,4 @@ class Reader {
       giveUp();
     }
   }
-
-  /** Offset of the closing quote of the one-line quoted scalar at `at`. */
-  private quotedEnd(at: number, end: number): number {
-    const t = this.text;
-    const q = t.charCodeAt(at);
-    for (let i = at + 1; i < end; i++) {
-      const ch = t.charCodeAt(i);
-      if (ch === 92 /* \ */ && q === 34) {
-        giveUp(); // escapes: the full parser
-      }
-      if (ch === q) {
-        if (q === 39 && t.charCodeAt(i + 1) === 39) {
-          i++;
-          continue;
-        }
-        return i;
-      }
-    }
-    return giveUp();
-  }
-
-  private quoted(at: number, close: number): string {
-    const inner = this.text.slice(at + 1, close);
-    return this.text.charCodeAt(at) === 39 ? inner.replace(/''/g, "'") : inner;
-  }
-
-  /** A one-line flow collection at `at`; returns its value and the offset after it. */
-  private flow(at: number, end: number, depth: number): [unknown, number] {
-    if (depth > this.maxDepth) {
-      giveUp();
-    }
-    const t = this.text;
-    const isMap = t.charCodeAt(at) === 123;
-    const close = isMap ? 125 : 93;
-    const items: unknown[] = [];
-    const out: Record<string, unknown> = {};
-    const seen = new Set<string>();
-    let i = this.skipSpaces(at + 1, end);
-    if (t.charCodeAt(i) === close) {
-      return [isMap ? out : items, i + 1];
-    }
-    for (;;) {
-      let key: string | undefined;
-      if (isMap) {
-        const [k, afterKey] = this.flowScalar(i, end, true);
-        if (typeof k !== 'string' || t.charCodeAt(afterKey) !== COLON) {
-          giveUp();
-        }
-        key = k as string;
-        if (seen.has(key)) {
-          giveUp();
-        }
-        seen.add(key);
-        i = afterKey + 1;
-        if (t.charCodeAt(i) !== SPACE) {
-          giveUp();
-        }
-        i = this.skipSpaces(i, end);
-      }
-      const c = t.charCodeAt(i);
-      let value: unknown;
-      if (c === 91 || c === 123) {
-        [value, i] = this.flow(i, end, depth + 1);
-      } else {
-        [value, i] = this.flowScalar(i, end, false);
-      }
-      if (key === undefined) {
-        items.push(value);
-      } else if (key === '__proto__') {
-        Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
-      } else {
-        out[key] = value;
-      }
-      i = this.skipSpaces(i, end);
-      const sep = t.charCodeAt(i);
-      if (sep === close) {
-        return [isMap ? out : items, i + 1];
-      }
-      if (sep !== 44) {
-        giveUp();
-      }
-      i = this.skipSpaces(i + 1, end);
-      if (t.charCodeAt(i) === close || t.charCodeAt(i) === 44) {
-        giveUp(); // trailing or doubled comma
-      }
-    }
-  }
-
-  private skipSpaces(i: number, end: number): number {
-    while (i < end && this.text.charCodeAt(i) === SPACE) {
-      i++;
-    }
-    return i < end ? i : giveUp();
-  }
-
-  /** A scalar inside a flow collection (a key when `asKey`); returns it and the offset after it. */
-  private flowScalar(at: number, end: number, asKey: boolean): [unknown, number] {
-    const t = this.text;
-    const c = t.charCodeAt(at);
-    if (c === 34 || c === 39) {
-      const close = this.quotedEnd(at, end);
-      return [this.quoted(at, close), close + 1];
-    }
-    const n = t.charCodeAt(at + 1);
-    if (isIndicator(c) || ((c === DASH || c === COLON) && (n === SPACE || n === 44 || n === 93 || n === 125 || at + 1 === end))) {
-      giveUp(); // indicators, and a lone `-` or `:`
-    }
-    let i = at;
-    for (; i < end; i++) {
-      const ch = t.charCodeAt(i);
-      if (ch === 44 || ch === 93 || ch === 125) {
-        break;
-      }
-      if (ch === 91 || ch === 123 || (ch === HASH && t.charCodeAt(i - 1) === SPACE)) {
-        giveUp();
-      }
-      if (ch === COLON) {
-        const next = t.charCodeAt(i + 1);
-        if (asKey && next === SPACE) {
-          break;
-        }
-        if (asKey || next === SPACE || next === 44 || next === 93 || next === 125 || i + 1 === end) {
-          giveUp();
-        }
-      }
-    }
-    const source = t.slice(at, i).trimEnd();
-    if (source === '' || source === '-') {
-      giveUp();
-    }
-    if (asKey) {
-      const value = source === '<<' ? giveUp() : resolvePlain(source);
-      return [typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? source : giveUp(), i];
-    }
-    return [plainValue(source), i];
-  }
-}
-
-/** Characters that start no plain scalar here: flow, anchor, alias, tag, block scalar, reserved, complex key. */
-function isIndicator(c: number): boolean {
-  // [ ] { } , ! & * | > @ ` % ? #
-  return (
-    c === 91 || c === 93 || c === 123 || c === 125 || c === 44 || c === 33 || c === 38 || c === 42 || c === 124 || c === 62 || c === 64 || c === 96 || c === 37 || c === 63 || c === HASH
-  );
-}
-
-/** A plain scalar's value as the full parser resolves it (first matching 1.1 tag, else a string). */
-function resolvePlain(source: string): unknown {
-  const c = source.charCodeAt(0);
-  // Letters that start no null, boolean or number: a string (the common case, no regex tests).
-  if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90)) {
-    const lower = c | 32;
-    if (lower !== 110 && lower !== 121 && lower !== 116 && lower !== 102 && lower !== 111) {
-      return source;
-    }
-  }
-  for (const tag of scalarTags()) {
-    if ((tag.test as RegExp).test(source)) {
-      let failed = false;
-      const value: unknown = tag.resolve(source, () => (failed = true), {});
-      if (failed) {
-        giveUp();
-      }
-      return isScalar(value) ? value.value : value;
-    }
-  }
-  return source;
-}
-
-/** The plain value as the engine keeps it (other resolved types by their source, as in the full path). */
-function plainValue(source: string): unknown {
-  const v = resolvePlain(source);
-  return v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : source;
 }
