@@ -1,7 +1,9 @@
 // Bundles the extension for VS Code (CommonJS, `vscode` provided by the host) in two files:
 //   dist/extension.js   what activation loads: small;
 //   dist/clientNode.js  @kubernetes/client-node (ESM, several MB), loaded by the first Kubernetes
-//                       feature that runs, through src/kube/clientNode.ts.
+//                       feature that runs, through src/kube/clientNode.ts;
+//   dist/ruleWorker.js  the rule engine's worker thread (validation off the extension host's thread);
+//   dist/cli.js         the rule engine for CI (`node dist/cli.js check <paths>`).
 import * as esbuild from 'esbuild';
 
 const production = process.argv.includes('--production');
@@ -42,6 +44,8 @@ const builds = [
     outfile: 'dist/clientNode.js',
     mainFields: ['module', 'main'],
   },
+  { ...common, entryPoints: ['src/rules/engine/ruleWorker.ts'], outfile: 'dist/ruleWorker.js' },
+  { ...common, entryPoints: ['src/rules/cli/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
 ];
 
 if (watch) {

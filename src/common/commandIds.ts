@@ -25,6 +25,7 @@ export const commandIds = {
   routingClearOptions: 'fnMesh.routing.clearOptions',
   rulesMigrate: 'fnMesh.rules.migrate',
   rulesApplyFile: 'fnMesh.rules.applyFile',
+  rulesAnalyzeWithIstioctl: 'fnMesh.rules.analyzeWithIstioctl',
   showLog: 'fnMesh.showLog',
 } as const;
 

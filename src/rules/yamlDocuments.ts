@@ -1,7 +1,7 @@
 // Parses a (multi-document) YAML text into plain values plus the source range of every key and
 // value, so that every later check can point at the exact offending text. Never throws: bad
 // input becomes problems. Uses `yaml` (eemeli) because it keeps source ranges; js-yaml does not.
-import type { Alias, Document, ParsedNode, Tags } from 'yaml';
+import type { Alias, Document, ParsedNode } from 'yaml';
 import { LineCounter, isAlias, isMap, isScalar, isSeq, parseAllDocuments } from 'yaml';
 import type { RuleCode } from './codes';
 import { ruleCodes } from './codes';
@@ -9,6 +9,8 @@ import type { Position, Problem, Range, YamlPath } from './problems';
 import type { InputLimits } from './yamlGuards';
 import { defaultInputLimits, refuseInput } from './yamlGuards';
 import type { EntrySpan } from './yamlNodes';
+import { readPlainYaml } from './yamlFastPath';
+import { kubernetesTags } from './yamlFastScalars';
 import { keyOf, keyOffsets, merge, spanAt } from './yamlNodes';
 
 export interface ParseOptions extends Partial<InputLimits> {
@@ -47,16 +49,6 @@ export interface YamlFile {
 
 const defaults = { maxAliasCount: 100, maxAliasNodes: 10_000, maxProblems: 200 };
 
-/**
- * Kubernetes reads manifests as YAML 1.1 (`yes`/`on` are booleans, `<<` merges), minus
- * sexagesimal numbers and timestamps, which its parser leaves as strings.
- */
-function kubernetesTags(tags: Tags): Tags {
-  return tags.filter((t) =>
-    typeof t === 'string' ? !['intTime', 'floatTime', 'timestamp'].includes(t) : t.format !== 'TIME' && !t.tag.endsWith(':timestamp'),
-  );
-}
-
 export function parseYaml(text: string, options: ParseOptions = {}): YamlFile {
   const limits = { ...defaultInputLimits, ...defaults, ...options };
   const lineCounter = new LineCounter();
@@ -73,11 +65,40 @@ export function parseYaml(text: string, options: ParseOptions = {}): YamlFile {
     problems.push(problem('FNM005', refusal.message, { start: at, end: at }));
     return file;
   }
+  const plain = readPlainYaml(text, limits.maxDepth);
+  if (plain) {
+    // Plain YAML without problems: values now, ranges from the full parser when first asked for
+    // (only documents with a problem, or a quick fix, ever ask).
+    lineCounter.addNewLine(0);
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
+      lineCounter.addNewLine(i + 1);
+    }
+    let full: YamlFile | undefined;
+    const fullDocument = (index: number): YamlDocument | undefined => (full ??= parseFull(text, limits)).documents[index];
+    plain.forEach((d, index) => file.documents.push(lazyDocument(index, d.value, () => fullDocument(index), file)));
+    return file;
+  }
+  return parseFull(text, limits);
+}
+
+/** parseYaml without the fast path (the differential test holds the two together). */
+export function parseYamlFull(text: string, options: ParseOptions = {}): YamlFile {
+  const limits = { ...defaultInputLimits, ...defaults, ...options };
+  return refuseInput(text, limits) ? parseYaml(text, options) : parseFull(text, limits);
+}
+
+/** The full parse: every node with its source range, and every problem of the text. */
+function parseFull(text: string, limits: Required<ParseOptions>): YamlFile {
+  const lineCounter = new LineCounter();
+  const problems: Problem[] = [];
+  const file = newFile(text, lineCounter, problems);
   try {
     const docs = parseAllDocuments(text, {
       lineCounter,
       prettyErrors: false,
-      uniqueKeys: true,
+      // Duplicate keys are found in buildDocument with a Set: the parser's own check compares
+      // each key with every earlier one (quadratic: seconds for a 20,000-key mapping).
+      uniqueKeys: false,
       version: '1.1',
       customTags: kubernetesTags,
     });
@@ -99,6 +120,28 @@ export function parseYaml(text: string, options: ParseOptions = {}): YamlFile {
     problems.length = limits.maxProblems;
   }
   return file;
+}
+
+/** A document read by the fast path; its ranges and AST come from the full parse, on demand. */
+function lazyDocument(index: number, value: unknown, full: () => YamlDocument | undefined, file: MutableFile): YamlDocument {
+  const start = file.rangeOf(0, 0);
+  return {
+    index,
+    value,
+    get range() {
+      return full()?.range ?? start;
+    },
+    get ast() {
+      const doc = full();
+      if (!doc) {
+        throw new Error(`YAML document ${index} not found by the full parser`);
+      }
+      return doc.ast;
+    },
+    span: (path) => full()?.span(path),
+    keyRange: (path) => full()?.keyRange(path) ?? start,
+    valueRange: (path) => full()?.valueRange(path) ?? start,
+  };
 }
 
 interface MutableFile extends YamlFile {
@@ -176,8 +219,18 @@ function buildDocument(doc: Document.Parsed, index: number, file: MutableFile, l
     if (isMap(node)) {
       const out: Record<string, unknown> = {};
       const merges: unknown[] = [];
+      const seen = record ? new Set<unknown>() : undefined;
       for (const item of node.items) {
         const pair = item;
+        if (seen && isScalar(pair.key) && typeof pair.key.value !== 'symbol') {
+          // Same rule as the parser's uniqueKeys: equal scalar values (1 and "1" differ); `<<` may repeat.
+          const identity = typeof pair.key.value === 'string' ? pair.key.value : `\u0000${typeof pair.key.value}:${String(pair.key.value)}`;
+          if (seen.has(identity)) {
+            const at = keyOffsets(pair)[0];
+            file.problems.push(problem('FNM002', 'Map keys must be unique', file.rangeOf(at, at + 1), { documentIndex: index }));
+          }
+          seen.add(identity);
+        }
         const key = keyOf(pair.key);
         if (key === merge) {
           merges.push(build(pair.value, false, depth + 1));

@@ -1,6 +1,6 @@
-// Quick fixes for rule-file diagnostics: the pure edits of src/rules/quickFixes.ts as WorkspaceEdits.
+// Quick fixes for rule-file diagnostics: the pure edits of src/rules/quickFixes.ts (computed in the
+// validation worker when asked for) as WorkspaceEdits.
 import * as vscode from 'vscode';
-import { quickFixesFor } from '../quickFixes';
 import { diagnosticSource, toVsRange, type RuleDiagnostics } from './ruleDiagnostics';
 
 export class RuleCodeActions implements vscode.CodeActionProvider {
@@ -8,7 +8,7 @@ export class RuleCodeActions implements vscode.CodeActionProvider {
 
   constructor(private readonly diagnostics: RuleDiagnostics) {}
 
-  provideCodeActions(document: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
+  async provideCodeActions(document: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): Promise<vscode.CodeAction[]> {
     const actions: vscode.CodeAction[] = [];
     const problems = this.diagnostics.problemsOf(document.uri);
     for (const diagnostic of context.diagnostics.filter((d) => d.source === diagnosticSource)) {
@@ -17,7 +17,7 @@ export class RuleCodeActions implements vscode.CodeActionProvider {
       if (!problem) {
         continue;
       }
-      for (const fix of quickFixesFor(problem, document.uri.toString(), this.diagnostics.index)) {
+      for (const fix of await this.diagnostics.fixesOf(document.uri, problem)) {
         const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
         action.diagnostics = [diagnostic];
         action.isPreferred = fix.preferred;

@@ -1,21 +1,21 @@
-// The diagnostics adapter for rule files: keeps a workspace index of YAML files, validates the
-// files that hold routing rules (debounced, so typing is never blocked) and publishes the plain
-// problems of src/rules as diagnostics, with a code that links to its explanation.
+// The diagnostics adapter for rule files: records the text of YAML documents as they change,
+// and after a short pause hands what changed to the validation worker (a thread of its own, so a
+// large file never delays commands, views or typing). Publishes the worker's plain problems as
+// diagnostics, with a code that links to its explanation, and keeps their quick fixes.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ClusterFacts } from '../clusterFacts';
 import { docsLink } from '../codes';
+import type { FileResult } from '../engine/ruleSession';
+import { RuleWorkerClient } from '../engine/ruleWorkerClient';
+import { isRuleText } from '../engine/ruleTexts';
 import { isFuncYaml } from '../funcYaml';
 import { closeAction, documentRole } from '../indexPolicy';
 import type { Problem, Range } from '../problems';
-import { loadSchemaStore, type SchemaStore } from '../schemaStore';
-import { validateFile } from '../validate';
-import { WorkspaceIndex } from '../workspaceIndex';
-import { parseYaml } from '../yamlDocuments';
+import type { QuickFix } from '../quickFixes';
 
-/** Files that hold routing rules; other YAML is indexed (for cross-file facts) but left alone. */
-const ruleApi = /^\s*apiVersion:\s*["']?(networking\.istio\.io|gateway\.networking\.k8s\.io|config\.istio\.io)\//m;
 const maxWorkspaceFiles = 2000;
+const debounceMs = 250;
 
 export const diagnosticSource = 'fn-mesh';
 
@@ -24,45 +24,45 @@ export function toVsRange(r: Range): vscode.Range {
 }
 
 export class RuleDiagnostics implements vscode.Disposable {
-  private current = new WorkspaceIndex();
-  /** Every indexed file (rule files and other YAML), to carry them over to a new index. */
-  private readonly indexed = new Set<string>();
+  /** Changes since the last hand-over: an open document (read at the pause), a text, or null (gone). */
+  private readonly pending = new Map<string, vscode.TextDocument | string | null>();
   private readonly ruleFilesFound = new vscode.EventEmitter<void>();
   /** Fires when the first rule file is opened or indexed (what starts the cluster facts). */
   readonly onDidFindRuleFiles = this.ruleFilesFound.event;
-  private schemaStore: SchemaStore | undefined;
   private readonly collection = vscode.languages.createDiagnosticCollection('fn-mesh-rules');
-  private readonly problems = new Map<string, Problem[]>();
+  private readonly results = new Map<string, FileResult>();
   private readonly ruleFiles = new Set<string>();
   private readonly subscriptions: vscode.Disposable[] = [];
+  private readonly worker: RuleWorkerClient;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly rulesDoc: string;
-  private readonly schemaDir: string;
+  private running: Promise<void> = Promise.resolve();
 
   constructor(
     extensionUri: vscode.Uri,
     private readonly log: vscode.LogOutputChannel,
   ) {
-    this.schemaDir = path.join(extensionUri.fsPath, 'schemas');
     this.rulesDoc = vscode.Uri.joinPath(extensionUri, 'docs', 'rules.md').toString();
+    this.worker = new RuleWorkerClient({
+      script: path.join(extensionUri.fsPath, 'dist', 'ruleWorker.js'),
+      schemaDir: path.join(extensionUri.fsPath, 'schemas'),
+      onResult: (result) => this.publish(result),
+      onRemoved: (uris) => uris.forEach((uri) => this.clear(uri)),
+      log: (message) => this.log.warn(`rule checks: ${message}`),
+    });
     const isYaml = (doc: vscode.TextDocument): boolean => doc.languageId === 'yaml' || /\.ya?ml$/i.test(doc.uri.path);
     this.subscriptions.push(
       this.collection,
       this.ruleFilesFound,
-      vscode.workspace.onDidOpenTextDocument((doc) => isYaml(doc) && this.update(doc.uri, doc.getText())),
-      vscode.workspace.onDidChangeTextDocument((e) => isYaml(e.document) && this.update(e.document.uri, e.document.getText())),
+      vscode.workspace.onDidOpenTextDocument((doc) => isYaml(doc) && this.updateDocument(doc)),
+      vscode.workspace.onDidChangeTextDocument((e) => e.contentChanges.length > 0 && isYaml(e.document) && this.updateDocument(e.document)),
       vscode.workspace.onDidDeleteFiles((e) => e.files.forEach((uri) => this.remove(uri))),
       vscode.workspace.onDidCloseTextDocument((doc) => isYaml(doc) && void this.closed(doc.uri)),
     );
     for (const doc of vscode.workspace.textDocuments.filter(isYaml)) {
-      this.update(doc.uri, doc.getText());
+      this.updateDocument(doc);
     }
     void this.scanWorkspace();
-  }
-
-  /** The workspace index (replaced when the namespace of documents without one changes). */
-  get index(): WorkspaceIndex {
-    return this.current;
   }
 
   get hasRuleFiles(): boolean {
@@ -70,58 +70,64 @@ export class RuleDiagnostics implements vscode.Disposable {
   }
 
   /**
-   * Cluster facts while connected, undefined when not; re-validates every rule file. `namespace`:
-   * where documents that name none will be applied (the connection's namespace); kept when omitted.
+   * Cluster facts while connected, undefined when not. `namespace`: where documents that name
+   * none will be applied (the connection's namespace); kept when omitted. The worker re-validates
+   * only the rule files whose checks read what changed.
    */
   setClusterFacts(facts: ClusterFacts | undefined, namespace?: string): void {
-    if (namespace !== undefined && namespace !== this.current.defaultNamespace) {
-      const next = new WorkspaceIndex(namespace);
-      for (const key of this.indexed) {
-        const file = this.current.file(key);
-        if (file) {
-          next.setFile(key, file, { private: this.current.isPrivate(key) });
-        }
-      }
-      this.current = next;
-    }
-    this.current.setCluster(facts);
+    this.worker.setCluster(facts, namespace);
     this.schedule();
   }
 
   /** The problems last published for `uri` (what the quick-fix provider works from). */
   problemsOf(uri: vscode.Uri): readonly Problem[] {
-    return this.problems.get(uri.toString()) ?? [];
+    return this.results.get(uri.toString())?.problems ?? [];
   }
 
-  /** Indexes (and checks) a document's text, as indexPolicy.ts says for its scheme. */
+  /** The quick fixes of `problem` (one of problemsOf's), computed in the worker when asked for. */
+  async fixesOf(uri: vscode.Uri, problem: Problem): Promise<readonly QuickFix[]> {
+    const result = this.results.get(uri.toString());
+    const i = result ? result.problems.indexOf(problem) : -1;
+    return i >= 0 ? this.worker.fixesFor(uri.toString(), i) : [];
+  }
+
+  /** Records a text (read from disk, generated); checked after the pause like an edit. */
   update(uri: vscode.Uri, text: string): void {
-    const role = documentRole(uri.scheme);
-    if (role === 'ignored') {
-      return;
+    if (documentRole(uri.scheme) === 'ignored') {
+      return; // diff views and other virtual documents are neither checked nor indexed
     }
-    const key = uri.toString();
-    this.current.setFile(key, parseYaml(text), { private: role === 'private' });
-    this.indexed.add(key);
-    if (ruleApi.test(text) || isFuncYaml(uri.path)) {
-      const first = this.ruleFiles.size === 0;
-      this.ruleFiles.add(key);
-      if (first) {
-        this.ruleFilesFound.fire();
-      }
-    } else if (this.ruleFiles.delete(key)) {
-      this.problems.delete(key);
-      this.collection.delete(uri);
-    }
+    this.pending.set(uri.toString(), text);
     this.schedule();
   }
 
   remove(uri: vscode.Uri): void {
-    const key = uri.toString();
-    this.current.deleteFile(key);
-    this.indexed.delete(key);
-    this.ruleFiles.delete(key);
-    this.problems.delete(key);
-    this.collection.delete(uri);
+    this.pending.set(uri.toString(), null);
+    this.clear(uri.toString());
+    this.schedule();
+  }
+
+  /** Resolves once everything recorded so far has been validated and published (tests). */
+  async settled(): Promise<void> {
+    while (this.timer || this.pending.size > 0) {
+      await new Promise((resolve) => setTimeout(resolve, debounceMs));
+    }
+    await this.running;
+  }
+
+  dispose(): void {
+    if (this.timer) {
+      clearTimeout(this.timer);
+    }
+    this.worker.dispose();
+    vscode.Disposable.from(...this.subscriptions).dispose();
+  }
+
+  /** Keystrokes only record the document; its text is read and checked after the pause. */
+  private updateDocument(doc: vscode.TextDocument): void {
+    if (documentRole(doc.uri.scheme) === 'ignored') {
+      return;
+    }
+    this.pending.set(doc.uri.toString(), doc);
     this.schedule();
   }
 
@@ -139,35 +145,47 @@ export class RuleDiagnostics implements vscode.Disposable {
     }
   }
 
-  dispose(): void {
-    if (this.timer) {
-      clearTimeout(this.timer);
-    }
-    vscode.Disposable.from(...this.subscriptions).dispose();
-  }
-
-  /** Cross-file checks: a change anywhere re-validates every rule file, after a short pause. */
   private schedule(): void {
     if (this.timer) {
       clearTimeout(this.timer);
     }
-    this.timer = setTimeout(() => this.publishAll(), 250);
+    this.timer = setTimeout(() => this.handOver(), debounceMs);
   }
 
-  private publishAll(): void {
+  private handOver(): void {
     this.timer = undefined;
-    for (const key of this.ruleFiles) {
-      const uri = vscode.Uri.parse(key);
-      try {
-        // The schemas are read on the first validation, not at activation.
-        this.schemaStore ??= loadSchemaStore(this.schemaDir);
-        const problems = validateFile(key, this.current, this.schemaStore);
-        this.problems.set(key, problems);
-        this.collection.set(uri, problems.map((p) => this.toDiagnostic(p)));
-      } catch (err) {
-        this.log.error(`validating ${uri.fsPath}: ${String(err)}`);
+    const first = this.ruleFiles.size === 0;
+    for (const [key, change] of this.pending) {
+      const text = change === null || typeof change === 'string' ? change : change.getText();
+      if (text === null) {
+        this.worker.deleteFile(key);
+        this.ruleFiles.delete(key);
+        continue;
+      }
+      this.worker.setFile(key, text);
+      if (isRuleText(text) || isFuncYaml(key)) {
+        this.ruleFiles.add(key);
       }
     }
+    this.pending.clear();
+    if (first && this.ruleFiles.size > 0) {
+      this.ruleFilesFound.fire();
+    }
+    this.running = this.worker.validate();
+  }
+
+  private publish(result: FileResult): void {
+    this.results.set(result.uri, result);
+    this.collection.set(
+      vscode.Uri.parse(result.uri),
+      result.problems.map((p) => this.toDiagnostic(p)),
+    );
+  }
+
+  private clear(key: string): void {
+    this.results.delete(key);
+    this.ruleFiles.delete(key);
+    this.collection.delete(vscode.Uri.parse(key));
   }
 
   private toDiagnostic(p: Problem): vscode.Diagnostic {

@@ -6,8 +6,10 @@ import type { RoutingService } from '../../routing/ui/routingService';
 import type { YamlDocuments } from '../../routing/ui/yamlDocuments';
 import { ClusterFactsFeed } from './clusterFactsFeed';
 import { RuleCodeActions } from './ruleCodeActions';
+import { registerIstioctlCommand } from './istioctlCommand';
 import { registerRuleCommands } from './ruleCommands';
 import { RuleDiagnostics } from './ruleDiagnostics';
+import { registerYamlSchemaContributor } from './yamlSchemaContributor';
 
 export function createRulesFeature(
   context: vscode.ExtensionContext,
@@ -22,11 +24,13 @@ export function createRulesFeature(
     diagnostics,
     disposables: [
       diagnostics,
+      registerYamlSchemaContributor(context.extensionUri, log),
       ...(kube ? [new ClusterFactsFeed(log, kube, diagnostics)] : []),
       vscode.languages.registerCodeActionsProvider({ language: 'yaml' }, new RuleCodeActions(diagnostics), {
         providedCodeActionKinds: RuleCodeActions.kinds,
       }),
       ...registerRuleCommands({ log, diagnostics, routing, documents }),
+      ...registerIstioctlCommand(log, kube),
     ],
   };
 }
