@@ -5,6 +5,7 @@ import { createKubeResources } from '../../../src/routing/cluster/kubeResources'
 import type { RoutedAppView } from '../../../src/routing/cluster/routingView';
 import type { Disposable } from '../../../src/kube/objects/types';
 import { eventually, useTestNamespace } from '../../helpers/controlPlane';
+import type { KubeObject } from '../../../src/routing/manifests/kubeObject';
 import { helloObjects, ref } from './kubeFixtures';
 
 describe('kube resources: live routing from watches (real kube-apiserver)', function () {
@@ -17,7 +18,10 @@ describe('kube resources: live routing from watches (real kube-apiserver)', func
 
   before(async () => {
     const { client, name } = cluster();
-    const outcome = await createKubeResources(client).apply(helloObjects(name));
+    // The proxies opt out of injection (the injection webhook runs in this cluster), so the view
+    // must warn that they run without the sidecar.
+    const objects = helloObjects(name).map((o) => (o.kind === 'Deployment' ? withoutInjection(o) : o));
+    const outcome = await createKubeResources(client).apply(objects);
     assert.equal(outcome.ok, true, outcome.summary);
     watch = await createKubeResources(client).watchRouting(name, (apps) => views.push(apps));
   });
@@ -39,8 +43,8 @@ describe('kube resources: live routing from watches (real kube-apiserver)', func
     }
   });
 
-  it('warns when the proxy pods run without the istio-proxy sidecar (no injector here)', async () => {
-    // kube-controller-manager creates the pods; without Istio's webhook they have no sidecar.
+  it('warns when the proxy pods run without the istio-proxy sidecar (injection turned off for them)', async () => {
+    // kube-controller-manager creates the pods; opted out of injection, they have no sidecar.
     const app = await eventually('pods of both versions', () => (hello()?.versions.every((v) => v.sidecar === 'missing') ? hello() : undefined), 30_000);
     assert.ok(app.warnings.some((w) => /version "v1" runs without the istio-proxy sidecar/.test(w)), app.warnings.join('\n'));
   });
@@ -68,6 +72,13 @@ describe('kube resources: live routing from watches (real kube-apiserver)', func
     assert.deepEqual(latest(), []);
   });
 });
+
+/** A Deployment whose pods opt out of sidecar injection (`sidecar.istio.io/inject: "false"`). */
+function withoutInjection(deployment: KubeObject): KubeObject {
+  const copy = JSON.parse(JSON.stringify(deployment)) as KubeObject & { spec: { template: { metadata: { labels: Record<string, string> } } } };
+  copy.spec.template.metadata.labels['sidecar.istio.io/inject'] = 'false';
+  return copy;
+}
 
 describe('kube resources: sidecar injection of a namespace (real kube-apiserver)', function () {
   this.timeout(60_000);
