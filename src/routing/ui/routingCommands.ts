@@ -8,7 +8,8 @@ import type { RoutedAppView } from '../cluster/routingView';
 import { describeRef } from '../../kube/objects/types';
 import type { RoutingNode } from '../routingTree';
 import { weightsFromInput } from '../routePlan';
-import { allTo, evenSplit, formatWeights, parseWeights, shiftTo, type Weights } from '../weights';
+import { formatWeights, parseWeights, type Weights } from '../weights';
+import { weightPresets } from '../weightPresets';
 import { routeTraffic, type RouteTrafficDeps } from './routeTrafficCommand';
 
 function viewOf(node: unknown): RoutedAppView {
@@ -29,9 +30,7 @@ async function askNewWeights(view: RoutedAppView, focus: string | undefined): Pr
   const versions = view.versions.map((v) => v.version);
   const presets: { label: string; description?: string; weights?: Weights }[] = [
     { label: 'Enter weights…', description: formatWeights(currentWeights(view)) },
-    { label: 'Even split', weights: evenSplit(versions) },
-    ...versions.map((v) => ({ label: `All traffic to ${v}`, weights: allTo(versions, v) })),
-    ...(focus ? [10, 25, 50].map((n) => ({ label: `Shift ${n}% to ${focus}`, weights: shiftTo(currentWeights(view), focus, n) })) : []),
+    ...weightPresets(currentWeights(view), focus),
   ];
   const picked = await vscode.window.showQuickPick(
     presets.map((p) => ({ ...p, description: p.description ?? (p.weights ? formatWeights(p.weights) : undefined) })),
