@@ -3,6 +3,7 @@
 // the last weight change, for Undo.
 import * as vscode from 'vscode';
 import { UserError, describeError } from '../../common/errors';
+import type { CliConnection } from '../../kube/cliConnection';
 import { connectKubeResources, type KubeResources } from '../cluster/kubeResources';
 import type { RoutedAppView } from '../cluster/routingView';
 import type { Disposable } from '../../kube/objects/types';
@@ -13,6 +14,8 @@ export interface RoutingTarget {
   readonly resources: KubeResources;
   readonly namespace: string;
   readonly context: string;
+  /** The kubeconfig files and context, for command-line tools (istioctl) Fn Mesh runs. */
+  readonly cli: CliConnection;
 }
 
 export type RoutingSnapshot =
@@ -54,7 +57,12 @@ export class RoutingService implements vscode.Disposable {
       if (state.kind !== 'connected') {
         throw new UserError(`no Kubernetes cluster: ${state.message}`);
       }
-      return { resources: await connectKubeResources(state.config), namespace: state.namespace, context: state.context.name };
+      return {
+        resources: await connectKubeResources(state.config),
+        namespace: state.namespace,
+        context: state.context.name,
+        cli: { files: state.files, source: state.source, context: state.context.name },
+      };
     })();
     this.target.catch(() => (this.target = undefined));
     return this.target;

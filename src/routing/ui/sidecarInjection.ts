@@ -83,7 +83,7 @@ export async function ensureInjection(
       }
       return plan;
     case 'kube-inject':
-      return injectWithIstioctl(log, istioctl, plan);
+      return injectWithIstioctl(log, istioctl, target, plan);
   }
 }
 
@@ -91,16 +91,17 @@ function toChoice(button: string | undefined): InjectionChoice | undefined {
   return button === labelNamespace ? 'label' : button === continueWithPodLabel ? 'pod-label' : button === kubeInject ? 'kube-inject' : undefined;
 }
 
-async function injectWithIstioctl(log: vscode.LogOutputChannel, istioctl: string | undefined, plan: RoutePlan): Promise<RoutePlan> {
+async function injectWithIstioctl(log: vscode.LogOutputChannel, istioctl: string | undefined, target: RoutingTarget, plan: RoutePlan): Promise<RoutePlan> {
   if (!istioctl) {
     throw new UserError('istioctl is not on PATH: label the namespace or rely on the pod label instead');
   }
-  const output = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'istioctl kube-inject…' }, () =>
-    runKubeInject(istioctl, deploymentsYaml(plan.objects)),
+  // istioctl reads the injection template from the cluster: the one Fn Mesh is connected to.
+  const output = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `istioctl kube-inject (context ${target.context})…` }, () =>
+    runKubeInject(istioctl, deploymentsYaml(plan.objects), target.cli),
   );
   const objects = withInjectedDeployments(plan.objects, output);
   const added = addedContainers(plan.objects, objects);
-  const message = `istioctl kube-inject (${istioctl}) added ${added} container(s) to the proxy Deployments; those are applied instead of the generated ones.`;
+  const message = `istioctl kube-inject (${istioctl}, context ${target.context}) added ${added} container(s) to the proxy Deployments; those are applied instead of the generated ones.`;
   log.info(message);
   void vscode.window.showInformationMessage(`Fn Mesh: ${message}`);
   return { ...plan, objects };
