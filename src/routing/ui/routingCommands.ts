@@ -11,6 +11,7 @@ import { weightsFromInput } from '../routePlan';
 import { formatWeights, parseWeights, type Weights } from '../weights';
 import { weightPresets } from '../weightPresets';
 import { routeTraffic, type RouteTrafficDeps } from './routeTrafficCommand';
+import type { RoutingService, RoutingTarget } from './routingService';
 
 function viewOf(node: unknown): RoutedAppView {
   const n = node as RoutingNode | undefined;
@@ -53,6 +54,21 @@ async function askNewWeights(view: RoutedAppView, focus: string | undefined): Pr
   return text === undefined ? undefined : weightsFromInput(text, versions);
 }
 
+/**
+ * Refuses a view node that does not belong to where Fn Mesh is connected now: one shown for
+ * another namespace, or for another cluster while the view has not caught up with a switch.
+ */
+function assertShownHere(routing: RoutingService, view: RoutedAppView, target: RoutingTarget): void {
+  const shown = routing.snapshot;
+  const stale = view.namespace !== target.namespace || (shown.kind === 'ready' && shown.site.clusterKey !== target.site.clusterKey);
+  if (stale) {
+    throw new UserError(
+      `${view.appName} is shown for namespace ${view.namespace}${shown.kind === 'ready' ? ` of context ${shown.site.context}` : ''}, ` +
+        `but Fn Mesh is now connected to namespace ${target.namespace} of context ${target.context}: refresh the Traffic Routing view. Nothing was written.`,
+    );
+  }
+}
+
 export function registerRoutingCommands(deps: RouteTrafficDeps): vscode.Disposable[] {
   const { log, routing } = deps;
   return [
@@ -60,19 +76,21 @@ export function registerRoutingCommands(deps: RouteTrafficDeps): vscode.Disposab
     registerCommand(log, commandIds.routingRefresh, () => routing.restart()),
     registerCommand(log, commandIds.routingAdjustWeights, async (node?: unknown, input?: unknown) => {
       const view = viewOf(node);
+      // Where the command acts, fixed at its start (a switch while the picker is open changes nothing).
+      const target = await routing.resolve();
+      assertShownHere(routing, view, target);
       const versions = view.versions.map((v) => v.version);
       const focus = (node as RoutingNode | undefined)?.kind === 'version' ? (node as Extract<RoutingNode, { kind: 'version' }>).version.version : undefined;
       const weights = typeof input === 'string' ? weightsFromInput(input, versions) : await askNewWeights(view, focus);
       if (!weights) {
         return undefined;
       }
-      const { resources } = await routing.resolve();
       // Guarded by what the view showed: if the cluster has changed since, nothing is written.
-      const change = await resources.updateWeights(view.namespace, view.appName, weights, { expected: currentWeights(view) });
+      const change = await target.resources.updateWeights(target.namespace, view.appName, weights, { expected: currentWeights(view) });
       routing.lastChange = change.unchanged ? routing.lastChange : change;
       const message = change.unchanged ? `${view.appName} already has ${formatWeights(weights)}` : `${view.appName}: ${formatWeights(change.previous)} → ${formatWeights(change.applied)}`;
-      log.info(`weights of ${describeRef(change.ref)}: ${message}`);
-      void vscode.window.showInformationMessage(`Fn Mesh: ${message}`, ...(change.unchanged ? [] : ['Undo'])).then((choice) => {
+      log.info(`weights of ${describeRef(change.ref)} (context ${target.context}): ${message}`);
+      void vscode.window.showInformationMessage(`Fn Mesh: ${message} (${target.namespace}, context ${target.context})`, ...(change.unchanged ? [] : ['Undo'])).then((choice) => {
         if (choice === 'Undo') {
           void vscode.commands.executeCommand(commandIds.routingUndoWeights);
         }
@@ -93,14 +111,16 @@ export function registerRoutingCommands(deps: RouteTrafficDeps): vscode.Disposab
     }),
     registerCommand(log, commandIds.routingRemove, async (node?: unknown, confirmed?: unknown) => {
       const view = viewOf(node);
-      const { resources } = await routing.resolve();
-      const plan = await resources.planRemoval(view.namespace, view.appName);
+      const target = await routing.resolve();
+      assertShownHere(routing, view, target);
+      const { resources } = target;
+      const plan = await resources.planRemoval(target.namespace, view.appName);
       if (plan.objects.length === 0) {
-        throw new UserError(`Fn Mesh created nothing for ${view.appName} in ${view.namespace}`);
+        throw new UserError(`Fn Mesh created nothing for ${view.appName} in ${target.namespace} (context ${target.context})`);
       }
       if (confirmed !== true) {
         const choice = await vscode.window.showWarningMessage(
-          `Remove the routing of ${view.appName}? ${plan.objects.length} objects are deleted from ${view.namespace}.`,
+          `Remove the routing of ${view.appName}? ${plan.objects.length} objects are deleted from namespace ${target.namespace} (context ${target.context}).`,
           { modal: true, detail: plan.objects.map(describeRef).join('\n') },
           'Remove',
         );
