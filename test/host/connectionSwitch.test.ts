@@ -1,7 +1,7 @@
 // Switching the Kubernetes context from the status bar's picker, with the Traffic Routing view
-// never shown: every command then acts on the context and namespace picked last. Runs against the
-// real API server with a kubeconfig of two contexts (same server, each with its own namespace),
-// given through `fnMesh.kubeconfig`.
+// never shown: every command then acts on the context and namespace picked last, and an Undo acts
+// only on its own change, app and context. Runs against the real API server with a kubeconfig of
+// two contexts (same server, each with its own namespace), given through `fnMesh.kubeconfig`.
 // This file sorts before the suites that open the Traffic Routing view, so the view is idle here.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -14,8 +14,11 @@ import type { ApplyOutcome } from '../../src/kube/objects/applyObjects';
 import type { KubeSelection } from '../../src/kube/connection';
 import { clientNode } from '../../src/kube/clientNode';
 import { connectKubeResources, type KubeResources } from '../../src/routing/cluster/kubeResources';
+import { readWeightedRoute, routeWeights } from '../../src/routing/cluster/routeWeights';
+import type { WeightsChange } from '../../src/routing/cluster/weightsUpdate';
 import type { RoutePlan } from '../../src/routing/routePlan';
-import { activateExtension, adminKubeConfig, fnAppNode, fnServerUrl, setSetting } from './hostHelpers';
+import { formatWeights } from '../../src/routing/weights';
+import { activateExtension, adminKubeConfig, fnAppNode, fnServerUrl, routedAppWhen, setSetting } from './hostHelpers';
 
 const stamp = Date.now().toString(36);
 const nsA = `switch-a-${stamp}`;
@@ -58,6 +61,12 @@ async function applyConfigMap(name: string): Promise<ApplyOutcome | undefined> {
   const doc = await vscode.workspace.openTextDocument({ language: 'yaml', content: `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\ndata:\n  probe: "${name}"\n` });
   await vscode.window.showTextDocument(doc);
   return vscode.commands.executeCommand<ApplyOutcome>('fnMesh.rules.applyFile', true);
+}
+
+async function weightsIn(admin: KubeResources, namespace: string): Promise<string> {
+  const route = await admin.get({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', namespace, name: 'hello-app' });
+  assert.ok(route, `VirtualService hello-app in ${namespace}`);
+  return formatWeights(routeWeights(readWeightedRoute(route)));
 }
 
 suite('Connection switch', () => {
@@ -109,5 +118,39 @@ suite('Connection switch', () => {
     const plan = await vscode.commands.executeCommand<RoutePlan>('fnMesh.routing.routeTraffic', app, { functions: ['v1', 'v2'], weights: 'v1=50,v2=50', action: 'preview', lbBaseUrl });
     assert.ok(plan, 'Route Traffic returned no plan');
     assert.deepEqual([...new Set(plan.objects.map((o) => o.metadata.namespace))], [nsB]);
+  });
+
+  test('Undo acts on its own change, app and context only', async () => {
+    await selectContext(contextA);
+    const app = await fnAppNode(api, 'hello-app');
+    const routed = await vscode.commands.executeCommand<ApplyOutcome>('fnMesh.routing.routeTraffic', app, {
+      functions: ['v1', 'v2'],
+      weights: 'v1=50,v2=50',
+      action: 'apply',
+      lbBaseUrl,
+      injection: 'pod-label',
+    });
+    assert.ok(routed?.ok, routed?.summary);
+    api.routing.start();
+    const view = await routedAppWhen(api, (a) => a.namespace === nsA && a.versions.map((v) => v.weight).join('/') === '50/50');
+    assert.ok(view, `hello-app routed in ${nsA}`);
+    const change = await vscode.commands.executeCommand<WeightsChange>('fnMesh.routing.adjustWeights', { kind: 'routedApp', id: 'x', view }, 'v1=20,v2=80');
+    assert.equal(change?.unchanged, false);
+
+    // Right-click Undo on another app: that app has no change; hello-app's is not touched.
+    const other = { kind: 'routedApp', id: 'y', view: { ...view, appName: 'other-app' } };
+    assert.equal(await vscode.commands.executeCommand('fnMesh.routing.undoWeights', other), undefined);
+    assert.equal(await weightsIn(admin, nsA), 'v1=20,v2=80');
+
+    // After a context switch, the notification's Undo must not write with the new context.
+    await selectContext(contextB);
+    assert.equal(await vscode.commands.executeCommand('fnMesh.routing.undoWeights', change), undefined);
+    assert.equal(await weightsIn(admin, nsA), 'v1=20,v2=80');
+
+    // Back where the change was made, the same Undo works.
+    await selectContext(contextA);
+    const undone = await vscode.commands.executeCommand<WeightsChange>('fnMesh.routing.undoWeights', change);
+    assert.equal(undone && formatWeights(undone.applied), 'v1=50,v2=50');
+    assert.equal(await weightsIn(admin, nsA), 'v1=50,v2=50');
   });
 });

@@ -1,4 +1,5 @@
-// Commands of the Traffic Routing view: adjust weights (input or presets), undo the last change,
+// Commands of the Traffic Routing view: adjust weights (input or presets), undo a change (the
+// notification's own, the right-clicked app's last, or the last one where Fn Mesh is connected),
 // remove an app's routing; and the registration of Route Traffic.
 import * as vscode from 'vscode';
 import { commandIds } from '../../common/commandIds';
@@ -7,6 +8,8 @@ import { registerCommand } from '../../common/vscode/commands';
 import type { RoutedAppView } from '../cluster/routingView';
 import { describeRef } from '../../kube/objects/types';
 import type { RoutingNode } from '../routingTree';
+import type { UndoRequest } from '../weightHistory';
+import type { WeightsChange } from '../cluster/weightsUpdate';
 import { weightsFromInput } from '../routePlan';
 import { formatWeights, parseWeights, type Weights } from '../weights';
 import { weightPresets } from '../weightPresets';
@@ -69,6 +72,19 @@ function assertShownHere(routing: RoutingService, view: RoutedAppView, target: R
   }
 }
 
+/** Undo's argument: the change of a notification, a right-clicked app or version, or nothing (the last change here). */
+function undoRequestOf(arg: unknown): UndoRequest {
+  if (typeof arg === 'object' && arg !== null && 'ref' in arg && 'previous' in arg && 'applied' in arg) {
+    return { kind: 'change', change: arg as WeightsChange };
+  }
+  const n = arg as RoutingNode | undefined;
+  if (n?.kind === 'routedApp' || n?.kind === 'version') {
+    const view = viewOf(n);
+    return { kind: 'app', app: view.appName, namespace: view.namespace };
+  }
+  return { kind: 'latest' };
+}
+
 export function registerRoutingCommands(deps: RouteTrafficDeps): vscode.Disposable[] {
   const { log, routing } = deps;
   return [
@@ -87,26 +103,25 @@ export function registerRoutingCommands(deps: RouteTrafficDeps): vscode.Disposab
       }
       // Guarded by what the view showed: if the cluster has changed since, nothing is written.
       const change = await target.resources.updateWeights(target.namespace, view.appName, weights, { expected: currentWeights(view) });
-      routing.lastChange = change.unchanged ? routing.lastChange : change;
+      routing.history.record(change, target.site);
       const message = change.unchanged ? `${view.appName} already has ${formatWeights(weights)}` : `${view.appName}: ${formatWeights(change.previous)} → ${formatWeights(change.applied)}`;
       log.info(`weights of ${describeRef(change.ref)} (context ${target.context}): ${message}`);
       void vscode.window.showInformationMessage(`Fn Mesh: ${message} (${target.namespace}, context ${target.context})`, ...(change.unchanged ? [] : ['Undo'])).then((choice) => {
         if (choice === 'Undo') {
-          void vscode.commands.executeCommand(commandIds.routingUndoWeights);
+          // Bound to this change: not whatever was changed last.
+          void vscode.commands.executeCommand(commandIds.routingUndoWeights, change);
         }
       });
       return change;
     }),
-    registerCommand(log, commandIds.routingUndoWeights, async () => {
-      const last = routing.lastChange;
-      if (!last) {
-        throw new UserError('there is no weight change to undo');
-      }
-      const { resources } = await routing.resolve();
-      const undone = await resources.undoWeights(last);
-      routing.lastChange = undefined;
-      log.info(`undo on ${describeRef(last.ref)}: ${formatWeights(last.applied)} → ${formatWeights(undone.applied)}`);
-      void vscode.window.showInformationMessage(`Fn Mesh: weights back to ${formatWeights(undone.applied)}`);
+    registerCommand(log, commandIds.routingUndoWeights, async (arg?: unknown) => {
+      const target = await routing.resolve();
+      const entry = routing.history.pick(undoRequestOf(arg), target.site);
+      const last = entry.change;
+      const undone = await target.resources.undoWeights(last);
+      routing.history.forget(entry);
+      log.info(`undo on ${describeRef(last.ref)} (context ${target.context}): ${formatWeights(last.applied)} → ${formatWeights(undone.applied)}`);
+      void vscode.window.showInformationMessage(`Fn Mesh: weights of ${entry.app} back to ${formatWeights(undone.applied)} (${target.namespace}, context ${target.context})`);
       return undone;
     }),
     registerCommand(log, commandIds.routingRemove, async (node?: unknown, confirmed?: unknown) => {

@@ -1,6 +1,6 @@
 // Keeps the routing of the current namespace live: a KubeResources client for the current
 // Kubernetes connection and watches (not polling) that feed the Traffic Routing view. Also holds
-// the last weight change, for Undo.
+// the weight changes made from VS Code, for Undo.
 //
 // The target (client, namespace, context) always follows the connection the status bar shows:
 // it is looked up on every `resolve()` and its client is kept only for the same loaded kubeconfig
@@ -14,7 +14,7 @@ import type { RoutedAppView } from '../cluster/routingView';
 import type { Disposable } from '../../kube/objects/types';
 import type { KubeConnectionService } from '../../kube/ui/kubeConnectionService';
 import { siteOf, type ChangeSite } from '../routingSite';
-import type { WeightsChange } from '../cluster/weightsUpdate';
+import { WeightHistory } from '../weightHistory';
 
 export interface RoutingTarget {
   readonly resources: KubeResources;
@@ -40,8 +40,8 @@ export class RoutingService implements vscode.Disposable {
   private current: RoutingSnapshot = { kind: 'idle' };
   private readonly changed = new vscode.EventEmitter<RoutingSnapshot>();
   readonly onDidChange = this.changed.event;
-  /** The last weight change made from VS Code, for Undo. */
-  lastChange: WeightsChange | undefined;
+  /** The weight changes made from VS Code, each bound to its app, namespace and cluster. */
+  readonly history = new WeightHistory();
   private readonly subscription: vscode.Disposable;
 
   constructor(
