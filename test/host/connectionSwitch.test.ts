@@ -2,7 +2,8 @@
 // never shown: every command then acts on the context and namespace picked last, and an Undo acts
 // only on its own change, app and context. Runs against the real API server with a kubeconfig of
 // two contexts (same server, each with its own namespace), given through `fnMesh.kubeconfig`.
-// This file sorts before the suites that open the Traffic Routing view, so the view is idle here.
+// The command-level test shows the defect only while the extension's view has never been shown
+// (true when this suite runs alone); the service-level test uses its own, never-shown instance.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -17,6 +18,7 @@ import { connectKubeResources, type KubeResources } from '../../src/routing/clus
 import { readWeightedRoute, routeWeights } from '../../src/routing/cluster/routeWeights';
 import type { WeightsChange } from '../../src/routing/cluster/weightsUpdate';
 import type { RoutePlan } from '../../src/routing/routePlan';
+import { RoutingService } from '../../src/routing/ui/routingService';
 import { formatWeights } from '../../src/routing/weights';
 import { activateExtension, adminKubeConfig, fnAppNode, fnServerUrl, routedAppWhen, setSetting } from './hostHelpers';
 
@@ -74,6 +76,7 @@ suite('Connection switch', () => {
   let admin: KubeResources;
   let dir: string;
   let previous: KubeSelection;
+  let kubeconfigFile: string;
 
   suiteSetup(async () => {
     api = await activateExtension();
@@ -86,7 +89,8 @@ suite('Connection switch', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fn-mesh-switch-'));
     previous = api.kube.selection();
     await setSetting('fn.apiUrl', fnServerUrl());
-    await setSetting('kubeconfig', writeTwoContextKubeconfig(dir));
+    kubeconfigFile = writeTwoContextKubeconfig(dir);
+    await setSetting('kubeconfig', kubeconfigFile);
   });
 
   suiteTeardown(async () => {
@@ -118,6 +122,28 @@ suite('Connection switch', () => {
     const plan = await vscode.commands.executeCommand<RoutePlan>('fnMesh.routing.routeTraffic', app, { functions: ['v1', 'v2'], weights: 'v1=50,v2=50', action: 'preview', lbBaseUrl });
     assert.ok(plan, 'Route Traffic returned no plan');
     assert.deepEqual([...new Set(plan.objects.map((o) => o.metadata.namespace))], [nsB]);
+  });
+
+  test('a routing service that never showed the view follows every context and namespace switch', async () => {
+    // Its own instance: the suites before this one may have shown the extension's view already.
+    const log = vscode.window.createOutputChannel('Fn Mesh: connection switch test', { log: true });
+    const routing = new RoutingService(log, api.kube);
+    try {
+      await selectContext(contextA);
+      const first = await routing.resolve();
+      assert.deepEqual([first.context, first.namespace], [contextA, nsA]);
+      await selectContext(contextB);
+      const second = await routing.resolve();
+      assert.deepEqual([second.context, second.namespace], [contextB, nsB]);
+      assert.deepEqual(second.cli, { files: [kubeconfigFile], source: 'setting', context: contextB });
+      assert.equal(await vscode.commands.executeCommand<string>('fnMesh.kube.selectNamespace', nsA), `${contextB} · ${nsA} (${second.site.clusterKey.split(' @ ')[1] ?? ''})`);
+      const third = await routing.resolve();
+      assert.deepEqual([third.context, third.namespace], [contextB, nsA]);
+      assert.equal(routing.snapshot.kind, 'idle');
+    } finally {
+      routing.dispose();
+      log.dispose();
+    }
   });
 
   test('Undo acts on its own change, app and context only', async () => {
