@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadAll } from 'js-yaml';
 import { UserError } from '../common/errors';
+import { cliConnectionArgs, type CliConnection } from '../kube/cliConnection';
 import type { KubeObject } from './manifests/kubeObject';
 import { toYaml } from '../kube/objects/yaml';
 
@@ -27,11 +28,16 @@ export function findOnPath(name: string, env: NodeJS.ProcessEnv = process.env): 
   return undefined;
 }
 
-/** Runs `istioctl kube-inject -f -` with `yaml` on stdin; its stdout, or a UserError with its stderr. */
-export function runKubeInject(istioctl: string, yaml: string, timeoutMs = 60_000): Promise<string> {
+/**
+ * Runs `istioctl kube-inject -f - --kubeconfig … --context …` with `yaml` on stdin, against the
+ * kubeconfig files and context of `connection` (istioctl reads the mesh configuration and the
+ * injection template from that cluster); its stdout, or a UserError with its stderr.
+ */
+export function runKubeInject(istioctl: string, yaml: string, connection: CliConnection, timeoutMs = 60_000): Promise<string> {
+  const { args, env } = cliConnectionArgs(connection);
   return new Promise((resolve, reject) => {
     // Arguments as an array, never through a shell.
-    const child = spawn(istioctl, ['kube-inject', '-f', '-'], { stdio: ['pipe', 'pipe', 'pipe'], timeout: timeoutMs });
+    const child = spawn(istioctl, ['kube-inject', '-f', '-', ...args], { stdio: ['pipe', 'pipe', 'pipe'], timeout: timeoutMs, env: { ...process.env, ...env } });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));

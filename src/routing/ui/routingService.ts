@@ -1,35 +1,47 @@
 // Keeps the routing of the current namespace live: a KubeResources client for the current
 // Kubernetes connection and watches (not polling) that feed the Traffic Routing view. Also holds
-// the last weight change, for Undo.
+// the weight changes made from VS Code, for Undo.
+//
+// The target (client, namespace, context) always follows the connection the status bar shows:
+// it is looked up on every `resolve()` and its client is kept only for the same loaded kubeconfig
+// and context, whether or not the view has ever been shown.
 import * as vscode from 'vscode';
+import type { KubeConfig } from '@kubernetes/client-node' with { 'resolution-mode': 'import' };
 import { UserError, describeError } from '../../common/errors';
+import type { CliConnection } from '../../kube/cliConnection';
 import { connectKubeResources, type KubeResources } from '../cluster/kubeResources';
 import type { RoutedAppView } from '../cluster/routingView';
 import type { Disposable } from '../../kube/objects/types';
-import type { WeightsChange } from '../cluster/weightsUpdate';
 import type { KubeConnectionService } from '../../kube/ui/kubeConnectionService';
+import { siteOf, type ChangeSite } from '../routingSite';
+import { WeightHistory } from '../weightHistory';
 
 export interface RoutingTarget {
   readonly resources: KubeResources;
   readonly namespace: string;
   readonly context: string;
+  /** Cluster and namespace, to bind a change to where it was made (Undo). */
+  readonly site: ChangeSite;
+  /** The kubeconfig files and context, for command-line tools (istioctl) Fn Mesh runs. */
+  readonly cli: CliConnection;
 }
 
 export type RoutingSnapshot =
   | { readonly kind: 'idle' }
   | { readonly kind: 'loading' }
-  | { readonly kind: 'ready'; readonly namespace: string; readonly apps: readonly RoutedAppView[] }
+  | { readonly kind: 'ready'; readonly namespace: string; readonly apps: readonly RoutedAppView[]; readonly site: ChangeSite }
   | { readonly kind: 'error'; readonly message: string };
 
 export class RoutingService implements vscode.Disposable {
-  private target: Promise<RoutingTarget> | undefined;
+  /** The client of one loaded kubeconfig (a new KubeConfig object comes with every reload or switch). */
+  private client: { readonly config: KubeConfig; readonly resources: Promise<KubeResources> } | undefined;
   private watch: Disposable | undefined;
   private generation = 0;
   private current: RoutingSnapshot = { kind: 'idle' };
   private readonly changed = new vscode.EventEmitter<RoutingSnapshot>();
   readonly onDidChange = this.changed.event;
-  /** The last weight change made from VS Code, for Undo. */
-  lastChange: WeightsChange | undefined;
+  /** The weight changes made from VS Code, each bound to its app, namespace and cluster. */
+  readonly history = new WeightHistory();
   private readonly subscription: vscode.Disposable;
 
   constructor(
@@ -37,6 +49,7 @@ export class RoutingService implements vscode.Disposable {
     private readonly kube: KubeConnectionService,
   ) {
     this.subscription = kube.onDidChange(() => {
+      this.client = undefined; // whether or not the view is shown
       if (this.current.kind !== 'idle') {
         this.restart();
       }
@@ -47,17 +60,35 @@ export class RoutingService implements vscode.Disposable {
     return this.current;
   }
 
-  /** The client and namespace to act on; a UserError when there is no usable cluster. */
-  resolve(): Promise<RoutingTarget> {
-    this.target ??= (async () => {
-      const state = await this.kube.state();
-      if (state.kind !== 'connected') {
-        throw new UserError(`no Kubernetes cluster: ${state.message}`);
-      }
-      return { resources: await connectKubeResources(state.config), namespace: state.namespace, context: state.context.name };
-    })();
-    this.target.catch(() => (this.target = undefined));
-    return this.target;
+  /**
+   * The client, namespace and context to act on: those of the connection now (the status bar's).
+   * A command calls it once at its start and uses the result throughout. A UserError when there
+   * is no usable cluster.
+   */
+  async resolve(): Promise<RoutingTarget> {
+    const state = await this.kube.state();
+    if (state.kind !== 'connected') {
+      throw new UserError(`no Kubernetes cluster: ${state.message}`);
+    }
+    let client = this.client;
+    if (client?.config !== state.config) {
+      const resources = connectKubeResources(state.config);
+      client = { config: state.config, resources };
+      this.client = client;
+      resources.catch(() => {
+        if (this.client?.resources === resources) {
+          this.client = undefined; // try again next time
+        }
+      });
+    }
+    const context = state.context.name;
+    return {
+      resources: await client.resources,
+      namespace: state.namespace,
+      context,
+      site: siteOf(context, state.context.server, state.namespace),
+      cli: { files: state.files, source: state.source, context },
+    };
   }
 
   /** Starts watching (once); the view calls it when it first shows. */
@@ -70,16 +101,15 @@ export class RoutingService implements vscode.Disposable {
   restart(): void {
     this.watch?.dispose();
     this.watch = undefined;
-    this.target = undefined;
     const generation = ++this.generation;
     this.set({ kind: 'loading' });
     void this.resolve().then(
-      async ({ resources, namespace }) => {
+      async ({ resources, namespace, site }) => {
         const watch = await resources.watchRouting(
           namespace,
           (apps) => {
             if (generation === this.generation) {
-              this.set({ kind: 'ready', namespace, apps });
+              this.set({ kind: 'ready', namespace, apps, site });
             }
           },
           { onError: (err, retryInMs) => this.log.warn(`routing watch: ${describeError(err)}; retrying in ${retryInMs} ms`) },

@@ -4,13 +4,14 @@
 // to inject the Deployments with `istioctl kube-inject`.
 import * as vscode from 'vscode';
 import { UserError } from '../../common/errors';
+import { injectionQuestion, type InjectionChoice } from '../cluster/injectionQuestion';
 import { injectionLabel } from '../cluster/sidecar';
 import { addedContainers, deploymentsYaml, findOnPath, runKubeInject, withInjectedDeployments } from '../kubeInject';
 import { sidecarInjectLabel } from '../manifests/kubeObject';
 import type { RoutePlan } from '../routePlan';
 import type { RoutingTarget } from './routingService';
 
-export type InjectionChoice = 'label' | 'pod-label' | 'kube-inject';
+export type { InjectionChoice } from '../cluster/injectionQuestion';
 
 const labelNamespace = 'Label Namespace';
 const continueWithPodLabel = 'Continue';
@@ -18,8 +19,10 @@ const kubeInject = 'Use istioctl kube-inject';
 
 /**
  * The plan to apply, after the injection choice (the Deployments change only with kube-inject),
- * or undefined when the user cancels. `given` answers without asking; `automated` (the command
- * got its answers as an argument) means "Continue" when `given` is missing, so no prompt blocks.
+ * or undefined when the user cancels. `given` answers without asking (and without reading the
+ * namespace); `automated` (the command got its answers as an argument) means "Continue" when
+ * `given` is missing, so no prompt blocks. A namespace that cannot be read is not fatal: the
+ * question is asked (or the default taken) with the reason.
  */
 export async function ensureInjection(
   log: vscode.LogOutputChannel,
@@ -31,30 +34,39 @@ export async function ensureInjection(
   if (!plan.objects.some((o) => o.kind === 'Deployment')) {
     return plan;
   }
-  const ns = await target.resources.namespaceInjection(target.namespace);
-  if (ns.mode === 'enabled' || ns.mode === 'revision') {
+  const question = await injectionQuestion(() => target.resources.namespaceInjection(target.namespace), given);
+  if (question.kind === 'injected') {
     return plan;
   }
+  if (question.kind === 'ask' && question.readError) {
+    log.warn(`namespace ${target.namespace}: cannot read its injection labels (${question.readError})`);
+  }
   const istioctl = findOnPath('istioctl');
-  const disabled = ns.mode === 'disabled' ? ` It has ${injectionLabel}=disabled, so Istio skips its pods whatever their labels say.` : '';
+  const mode = question.kind === 'ask' ? question.mode : undefined;
+  const disabled = mode === 'disabled' ? ` It has ${injectionLabel}=disabled, so Istio skips its pods whatever their labels say.` : '';
+  const headline =
+    mode === 'unknown'
+      ? `Fn Mesh cannot tell whether namespace ${target.namespace} is labelled for Istio sidecar injection: ${question.kind === 'ask' ? question.readError : ''}.`
+      : `Namespace ${target.namespace} is not labelled for Istio sidecar injection.${disabled}`;
   const choice =
-    given ??
-    (automated
-      ? 'pod-label'
-      : toChoice(
-          await vscode.window.showWarningMessage(
-            `Namespace ${target.namespace} is not labelled for Istio sidecar injection.${disabled}`,
-            {
-              modal: true,
-              detail:
-                `The proxies carry the pod label ${sidecarInjectLabel}: "true", which is enough where Istio's webhook watches every namespace. ` +
-                `Label the namespace (${injectionLabel}=enabled) to be sure; without a sidecar the weights do not apply.`,
-            },
-            labelNamespace,
-            continueWithPodLabel,
-            ...(istioctl ? [kubeInject] : []),
-          ),
-        ));
+    question.kind === 'given'
+      ? question.choice
+      : automated
+        ? 'pod-label'
+        : toChoice(
+            await vscode.window.showWarningMessage(
+              headline,
+              {
+                modal: true,
+                detail:
+                  `The proxies carry the pod label ${sidecarInjectLabel}: "true", which is enough where Istio's webhook watches every namespace. ` +
+                  `Label the namespace (${injectionLabel}=enabled) to be sure; without a sidecar the weights do not apply.`,
+              },
+              labelNamespace,
+              continueWithPodLabel,
+              ...(istioctl ? [kubeInject] : []),
+            ),
+          );
   switch (choice) {
     case undefined:
       return undefined;
@@ -65,13 +77,13 @@ export async function ensureInjection(
       return plan;
     }
     case 'pod-label':
-      log.info(`namespace ${target.namespace} not labelled for injection (${ns.mode}); relying on the pod label ${sidecarInjectLabel}=true`);
-      if (ns.mode === 'disabled') {
+      log.info(`namespace ${target.namespace}: relying on the pod label ${sidecarInjectLabel}=true (${question.kind === 'given' ? 'as given' : `namespace injection: ${mode}`})`);
+      if (mode === 'disabled') {
         void vscode.window.showWarningMessage(`Fn Mesh: namespace ${target.namespace} has ${injectionLabel}=disabled: the proxies will run without a sidecar.`);
       }
       return plan;
     case 'kube-inject':
-      return injectWithIstioctl(log, istioctl, plan);
+      return injectWithIstioctl(log, istioctl, target, plan);
   }
 }
 
@@ -79,16 +91,17 @@ function toChoice(button: string | undefined): InjectionChoice | undefined {
   return button === labelNamespace ? 'label' : button === continueWithPodLabel ? 'pod-label' : button === kubeInject ? 'kube-inject' : undefined;
 }
 
-async function injectWithIstioctl(log: vscode.LogOutputChannel, istioctl: string | undefined, plan: RoutePlan): Promise<RoutePlan> {
+async function injectWithIstioctl(log: vscode.LogOutputChannel, istioctl: string | undefined, target: RoutingTarget, plan: RoutePlan): Promise<RoutePlan> {
   if (!istioctl) {
     throw new UserError('istioctl is not on PATH: label the namespace or rely on the pod label instead');
   }
-  const output = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'istioctl kube-inject…' }, () =>
-    runKubeInject(istioctl, deploymentsYaml(plan.objects)),
+  // istioctl reads the injection template from the cluster: the one Fn Mesh is connected to.
+  const output = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `istioctl kube-inject (context ${target.context})…` }, () =>
+    runKubeInject(istioctl, deploymentsYaml(plan.objects), target.cli),
   );
   const objects = withInjectedDeployments(plan.objects, output);
   const added = addedContainers(plan.objects, objects);
-  const message = `istioctl kube-inject (${istioctl}) added ${added} container(s) to the proxy Deployments; those are applied instead of the generated ones.`;
+  const message = `istioctl kube-inject (${istioctl}, context ${target.context}) added ${added} container(s) to the proxy Deployments; those are applied instead of the generated ones.`;
   log.info(message);
   void vscode.window.showInformationMessage(`Fn Mesh: ${message}`);
   return { ...plan, objects };
