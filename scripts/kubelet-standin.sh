@@ -33,6 +33,9 @@
 #                                        bypass: reported bypassed (IDs fn-mesh-standin-bypassed://),
 #                                        the pod ready, traffic reaching the app directly
 #   FN_MESH_ISTIOD_PORT                  istiod's first port (xDS), for gateway pods (default 15010)
+#   FN_MESH_POD_CIDR                     pod IPs (default 10.244.0.0/16); each pod's processes listen
+#                                        on the loopback twin (127.244.x.y), so two stacks on one
+#                                        machine (playground and tests) need different ranges
 set -euo pipefail
 
 readonly NAME=kubelet-standin
@@ -153,7 +156,8 @@ cmd_start() {
     --containers "${FN_MESH_KUBELET_STANDIN_CONTAINERS:-run}" --state-dir "$state"
     --istio-sidecars "${FN_MESH_KUBELET_STANDIN_ISTIO_SIDECARS:-refuse}"
     --nginx "$(command -v nginx)" --mesh-gateway "$bin/$GATEWAY"
-    --istiod-xds "127.0.0.1:${FN_MESH_ISTIOD_PORT:-15010}")
+    --istiod-xds "127.0.0.1:${FN_MESH_ISTIOD_PORT:-15010}"
+    --pod-cidr "${FN_MESH_POD_CIDR:-10.244.0.0/16}")
   [[ -z "${FN_MESH_KUBELET_STANDIN_CLIENT_CA:-}" ]] || args+=(--client-ca-file "$FN_MESH_KUBELET_STANDIN_CLIENT_CA")
   if [[ -n "${FN_MESH_KUBELET_STANDIN_TLS_CERT:-}${FN_MESH_KUBELET_STANDIN_TLS_KEY:-}" ]]; then
     args+=(--tls-cert-file "${FN_MESH_KUBELET_STANDIN_TLS_CERT:?set both TLS_CERT and TLS_KEY}"

@@ -27,6 +27,8 @@ export FN_MESH_APISERVER_PORT="${FN_MESH_APISERVER_PORT:-16443}"
 export FN_MESH_ETCD_PORT="${FN_MESH_ETCD_PORT:-22379}"
 export FN_MESH_KCM_PORT="${FN_MESH_KCM_PORT:-20257}"
 export FN_MESH_KUBELET_PORT="${FN_MESH_KUBELET_PORT:-20250}"
+# Pod addresses of the test stack (127.245.x.y): apart from a running playground's (127.244.x.y).
+export FN_MESH_POD_CIDR="${FN_MESH_POD_CIDR:-10.245.0.0/16}"
 export FN_MESH_ISTIOD_PORT="${FN_MESH_ISTIOD_PORT:-25010}" # 25010..25017, clear of Istio's 15010..
 # Injected sidecars (Fn Mesh labels its proxy pods for injection) cannot run here: the kubelet
 # stand-in reports them bypassed (not run, traffic straight to nginx) so proxies can be ready.
