@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import { UserError, describeError } from '../../common/errors';
 import { connectKubeResources, type KubeResources } from '../cluster/kubeResources';
-import type { RoutedAppView } from '../cluster/routingView';
+import { followRouting, type RoutingState } from '../cluster/liveRouting';
 import type { Disposable } from '../../kube/objects/types';
 import type { WeightsChange } from '../cluster/weightsUpdate';
 import type { KubeConnectionService } from '../../kube/ui/kubeConnectionService';
@@ -15,11 +15,7 @@ export interface RoutingTarget {
   readonly context: string;
 }
 
-export type RoutingSnapshot =
-  | { readonly kind: 'idle' }
-  | { readonly kind: 'loading' }
-  | { readonly kind: 'ready'; readonly namespace: string; readonly apps: readonly RoutedAppView[] }
-  | { readonly kind: 'error'; readonly message: string };
+export type RoutingSnapshot = RoutingState;
 
 export class RoutingService implements vscode.Disposable {
   private target: Promise<RoutingTarget> | undefined;
@@ -73,29 +69,19 @@ export class RoutingService implements vscode.Disposable {
     this.target = undefined;
     const generation = ++this.generation;
     this.set({ kind: 'loading' });
-    void this.resolve().then(
-      async ({ resources, namespace }) => {
-        const watch = await resources.watchRouting(
-          namespace,
-          (apps) => {
-            if (generation === this.generation) {
-              this.set({ kind: 'ready', namespace, apps });
-            }
-          },
-          { onError: (err, retryInMs) => this.log.warn(`routing watch: ${describeError(err)}; retrying in ${retryInMs} ms`) },
-        );
-        if (generation === this.generation) {
-          this.watch = watch;
-        } else {
-          watch.dispose();
-        }
-      },
-      (err: unknown) => {
-        if (generation === this.generation) {
-          this.set({ kind: 'error', message: describeError(err) });
-        }
-      },
-    );
+    const publish = (snapshot: RoutingSnapshot): void => {
+      if (generation === this.generation) {
+        this.set(snapshot);
+      }
+    };
+    const onError = (err: unknown, retryInMs: number): void => this.log.warn(`routing watch: ${describeError(err)}; retrying in ${retryInMs} ms`);
+    void followRouting(() => this.resolve(), publish, { onError }).then((watch) => {
+      if (generation === this.generation) {
+        this.watch = watch;
+      } else {
+        watch?.dispose();
+      }
+    });
   }
 
   dispose(): void {
