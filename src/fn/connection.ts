@@ -1,5 +1,5 @@
 // Decides which Fn server the extension talks to and builds its client. Pure: no `vscode`.
-import { describeError } from '../common/errors';
+import { UserError, describeError } from '../common/errors';
 import { resolveFnEndpoint, normaliseUrl, type FnEndpoint } from './endpoint';
 import { FnHttpClient, type FnClient } from './fnClient';
 
@@ -21,7 +21,12 @@ export type FnConnectionState =
       readonly close?: () => Promise<void>;
     }
   | { readonly kind: 'none'; readonly looked: readonly string[] }
-  | { readonly kind: 'invalid'; readonly message: string };
+  | {
+      readonly kind: 'invalid';
+      readonly message: string;
+      /** What failed, as a view label; absent for a misconfigured endpoint. */
+      readonly failed?: 'cluster discovery';
+    };
 
 /** An Fn server reached some other way (found in the cluster), tried after the fn CLI's sources. */
 export interface DiscoveredFn {
@@ -32,11 +37,20 @@ export interface DiscoveredFn {
   close(): Promise<void>;
 }
 
+/** How long looking for Fn in the cluster may take, unless the caller says (ms). */
+export const defaultDiscoveryTimeoutMs = 20_000;
+
+/**
+ * The Fn server to talk to: the fn CLI's sources (see endpoint.ts), else `discover` (Fn found in
+ * the cluster), bounded by `discoveryTimeoutMs`; never rejects. A discovery that answers after the
+ * time limit has its tunnels closed.
+ */
 export async function connectFn(
   settings: FnSettings,
   env: Readonly<Record<string, string | undefined>>,
   homeDir: string,
   discover?: () => Promise<DiscoveredFn | undefined>,
+  discoveryTimeoutMs = defaultDiscoveryTimeoutMs,
 ): Promise<FnConnectionState> {
   let invokeBase: string | undefined;
   if (settings.invokeUrl?.trim()) {
@@ -57,9 +71,9 @@ export async function connectFn(
   }
   let found: DiscoveredFn | undefined;
   try {
-    found = await discover();
+    found = await withTimeout(discover(), discoveryTimeoutMs, (late) => void late?.close());
   } catch (err) {
-    return { kind: 'invalid', message: `no Fn endpoint configured, and looking for Fn in the cluster failed: ${describeError(err)}` };
+    return { kind: 'invalid', failed: 'cluster discovery', message: `no Fn endpoint configured, and looking for Fn in the cluster failed: ${describeError(err)}` };
   }
   if (!found) {
     return { kind: 'none', looked: [...resolution.looked, 'Fn services in the Kubernetes cluster'] };
@@ -72,6 +86,27 @@ export async function connectFn(
     inClusterInvokeUrl: found.inClusterInvokeUrl,
     close: () => found.close(),
   };
+}
+
+/** `work`'s value, or a UserError after `ms`; a value that comes later goes to `onLate`. */
+async function withTimeout<T>(work: Promise<T>, ms: number, onLate: (value: T) => void): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let timedOut = false;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      timedOut = true;
+      reject(new UserError(`no answer within ${Math.round(ms / 1000)} s`));
+    }, ms);
+  });
+  work.then(
+    (value) => timedOut && onLate(value),
+    () => undefined,
+  );
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** One line saying where the endpoint came from, for the view description and the log. */

@@ -2,6 +2,7 @@
 // found in the cluster) the Kubernetes connection change.
 import * as os from 'node:os';
 import * as vscode from 'vscode';
+import { describeError } from '../../common/errors';
 import { readSettings } from './fnSettings';
 import { connectFnInCluster } from '../cluster/fnInCluster';
 import type { KubeConnectionService } from '../../kube/ui/kubeConnectionService';
@@ -39,7 +40,7 @@ export class FnConnectionService implements vscode.Disposable {
           this.log.info(`Fn endpoint: ${describeConnection(state)}`);
           return state;
         },
-        (err: unknown) => ({ kind: 'invalid', message: `cannot resolve the Fn endpoint: ${String(err)}` }),
+        (err: unknown) => ({ kind: 'invalid', message: `cannot resolve the Fn endpoint: ${describeError(err)}` }),
       );
     }
     return this.current;
