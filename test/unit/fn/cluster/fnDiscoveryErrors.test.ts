@@ -31,7 +31,7 @@ describe('Fn discovery errors', () => {
       const port = (server.address() as net.AddressInfo).port;
       config.loadFromOptions({ clusters: [{ name: 'c', server: `https://127.0.0.1:${port}`, skipTLSVerify: true }], users: [{ name: 'u' }], contexts: [{ name: 'x', cluster: 'c', user: 'u' }], currentContext: 'x' });
       const started = Date.now();
-      const state = await connectFn(settings, {}, os.tmpdir(), () => connectFnInCluster(config, 'x', 'default'), 300);
+      const state = await connectFn(settings, {}, os.tmpdir(), { discover: () => connectFnInCluster(config, 'x', 'default'), discoveryTimeoutMs: 300 });
       assert.ok(Date.now() - started < 2000, 'bounded wait');
       assert.equal(state.kind, 'invalid');
       assert.equal(state.kind === 'invalid' && state.failed, 'cluster discovery');
@@ -49,7 +49,7 @@ describe('Fn discovery errors', () => {
     const late = new Promise<{ apiUrl: string; origin: string; close(): Promise<void> }>((resolve) =>
       setTimeout(() => resolve({ apiUrl: 'http://127.0.0.1:1', origin: 'late', close: () => Promise.resolve(void (closed = true)) }), 50),
     );
-    const state = await connectFn(settings, {}, os.tmpdir(), () => late, 10);
+    const state = await connectFn(settings, {}, os.tmpdir(), { discover: () => late, discoveryTimeoutMs: 10 });
     assert.equal(state.kind, 'invalid');
     await late;
     await new Promise((resolve) => setImmediate(resolve));
