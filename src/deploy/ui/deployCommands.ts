@@ -7,7 +7,8 @@ import type { AppNode, FunctionNode } from '../../fn/tree/functionsTree';
 import { toKubeName } from '../../routing/names';
 import type { RoutingService } from '../../routing/ui/routingService';
 import { describeConnection, type FnConnectionState } from '../../fn/connection';
-import { findOnPath, fnCliInstallDocs } from '../fnCli';
+import { findOnPath } from '../../common/executables';
+import { fnCliInstallDocs } from '../fnCli';
 import { funcYamlName, setFuncYamlName } from '../funcYaml';
 import { checkImage, registerImage, type RegisterResult } from '../registerImage';
 import { isFnName, nextVersionName } from '../versionName';
@@ -75,7 +76,7 @@ async function deploy(deps: DeployDeps, folder: vscode.Uri, app: string | undefi
   requireTrust();
   const fnName = funcYamlName((await readFuncYaml(folder)).text, vscode.workspace.asRelativePath(vscode.Uri.joinPath(folder, funcYaml)));
   const state = await connected(deps);
-  const fnPath = await findOnPath('fn', process.env.PATH);
+  const fnPath = findOnPath('fn');
   if (!fnPath) {
     deps.log.warn('Deploy: the fn CLI is not on PATH');
     // Not awaited: the command ends now, the message stays until the user closes it.

@@ -5,7 +5,8 @@
 import * as vscode from 'vscode';
 import { UserError } from '../../common/errors';
 import { injectionLabel } from '../cluster/sidecar';
-import { addedContainers, deploymentsYaml, findOnPath, runKubeInject, withInjectedDeployments } from '../kubeInject';
+import { findOnPath } from '../../common/executables';
+import { addedContainers, deploymentsYaml, runKubeInject, withInjectedDeployments } from '../kubeInject';
 import { sidecarInjectLabel } from '../manifests/kubeObject';
 import type { RoutePlan } from '../routePlan';
 import type { RoutingTarget } from './routingService';
