@@ -1,6 +1,7 @@
 // Register image: create a function from an already-built image, or point an existing function
-// of the same name at the new image. Pure: no `vscode`.
-import { UserError } from '../common/errors';
+// of the same name at the new image; either way the function ends with its HTTP trigger at
+// `/<name>` (a run that could not add it says so, and the next run adds it). Pure: no `vscode`.
+import { UserError, describeError } from '../common/errors';
 import { redactUrl } from '../common/redact';
 import type { FnClient } from '../fn/fnClient';
 import type { FnFunctionSpec, FnWriter } from '../fn/fnWriter';
@@ -34,10 +35,19 @@ export async function registerImage(client: FnClient & FnWriter, app: FnApp, spe
     throw new UserError(`${redactUrl(client.apiUrl)} speaks the 2018 Fn API (v1): Register Image needs Fn API v2 (Fn 0.3.500 or later)`);
   }
   const existing = (await client.listFunctions(app, { signal })).items.find((f) => f.name === spec.name);
-  if (existing) {
-    return { action: 'updated', fn: await client.updateFunctionImage(existing, spec.image, signal) };
+  const action = existing ? 'updated' : 'created';
+  const fn = existing ? await client.updateFunctionImage(existing, spec.image, signal) : await client.createFunction(app, spec, signal);
+  if (fn.triggers.some((t) => t.type === 'http')) {
+    return { action, fn };
   }
-  const created = await client.createFunction(app, spec, signal);
-  const trigger = await client.createHttpTrigger(created, `/${spec.name}`, signal);
-  return { action: 'created', fn: { ...created, triggers: [trigger] } };
+  // A new function, or one left without its trigger by an earlier run: add it.
+  try {
+    const trigger = await client.createHttpTrigger(fn, `/${spec.name}`, signal);
+    return { action, fn: { ...fn, triggers: [...fn.triggers, trigger] } };
+  } catch (err) {
+    throw new UserError(
+      `function ${app.name}/${spec.name} was ${action} with image ${spec.image}, but its HTTP trigger /${spec.name} could not be created: ${describeError(err)}. ` +
+        'Run Register Image again to add the trigger',
+    );
+  }
 }
