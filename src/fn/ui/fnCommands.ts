@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { commandIds } from '../../common/commandIds';
 import { UserError, describeError } from '../../common/errors';
+import { settingScopeToWrite } from '../../common/settingTarget';
 import { registerCommand } from '../../common/vscode/commands';
 import { readSettings } from './fnSettings';
 import { loadAppNodes, loadFunctionNodes, type FunctionNode, type FnTreeNode } from '../tree/functionsTree';
@@ -50,7 +51,7 @@ export function registerFnCommands(deps: FnCommandDeps): vscode.Disposable[] {
 }
 
 async function configureEndpoint(): Promise<string | undefined> {
-  const current = vscode.workspace.getConfiguration('fnMesh').get<string>('fn.apiUrl') ?? '';
+  const current = readSettings().apiUrl ?? '';
   const value = await vscode.window.showInputBox({
     title: 'Fn API URL',
     prompt: 'URL of the Fn API server. Leave empty to use FN_API_URL or the current fn context.',
@@ -66,7 +67,10 @@ async function configureEndpoint(): Promise<string | undefined> {
   if (value === undefined) {
     return undefined;
   }
-  await vscode.workspace.getConfiguration('fnMesh').update('fn.apiUrl', value.trim(), vscode.ConfigurationTarget.Global);
+  const cfg = vscode.workspace.getConfiguration('fnMesh');
+  const scope = settingScopeToWrite(cfg.inspect<string>('fn.apiUrl'));
+  const target = { global: vscode.ConfigurationTarget.Global, workspace: vscode.ConfigurationTarget.Workspace, workspaceFolder: vscode.ConfigurationTarget.WorkspaceFolder }[scope];
+  await cfg.update('fn.apiUrl', value.trim(), target);
   return value.trim();
 }
 
