@@ -6,27 +6,20 @@ import { redactUrl } from '../common/redact';
 import type { FnClient } from '../fn/fnClient';
 import type { FnFunctionSpec, FnWriter } from '../fn/fnWriter';
 import type { FnApp, FnFunction } from '../fn/model';
-import { isFnName } from './versionName';
+import { fnNameProblem } from '../fn/names';
+import { imageReferenceProblem } from '../common/imageReference';
 
 export interface RegisterResult {
   readonly action: 'created' | 'updated';
   readonly fn: FnFunction;
 }
 
-/** A message for bad input, or undefined when the image reference looks usable. */
-export function checkImage(image: string): string | undefined {
-  // `registry:port/path/name:tag` or `@sha256:…`; no spaces, no scheme.
-  if (!/^[a-z0-9][a-z0-9._\-/:@]*$/i.test(image) || image.includes('://')) {
-    return `"${image}" is not an image reference (expected e.g. registry.example.com/team/hello:0.0.2)`;
-  }
-  return undefined;
-}
-
 export async function registerImage(client: FnClient & FnWriter, app: FnApp, spec: FnFunctionSpec, signal?: AbortSignal): Promise<RegisterResult> {
-  if (!isFnName(spec.name)) {
-    throw new UserError(`"${spec.name}" is not a valid Fn function name (letters, digits, "_" and "-" only)`);
+  const nameProblem = fnNameProblem(spec.name, 'Fn function name');
+  if (nameProblem) {
+    throw new UserError(nameProblem);
   }
-  const problem = checkImage(spec.image);
+  const problem = imageReferenceProblem(spec.image);
   if (problem) {
     throw new UserError(problem);
   }

@@ -73,7 +73,7 @@ describe('Register image against the real Fn server (API v2)', function () {
   });
 
   it('refuses bad names and images before any request', async () => {
-    await assert.rejects(registerImage(client, app, { name: 'bad name', image: 'a:b' }), /not a valid Fn function name/);
+    await assert.rejects(registerImage(client, app, { name: 'bad name', image: 'a:b' }), /Fn function name "bad name" contains " "/);
     await assert.rejects(registerImage(client, app, { name: 'ok', image: 'http://registry/x' }), /not an image reference/);
   });
 });
