@@ -29,7 +29,7 @@ export function activate(context: vscode.ExtensionContext): FnMeshApi {
   const log = vscode.window.createOutputChannel('Fn Mesh', { log: true });
   const responses = vscode.window.createOutputChannel('Fn Mesh: Responses');
   const kube = new KubeConnectionService(log, context.workspaceState);
-  const connection = new FnConnectionService(log, kube);
+  const connection = new FnConnectionService(log, kube, undefined, undefined, context.secrets);
   const functions = createFunctionsView(connection);
   const routing = createRoutingFeature(context, log, kube, connection);
   const rules = createRulesFeature(context, log, routing.routing, routing.documents, kube);
@@ -41,7 +41,7 @@ export function activate(context: vscode.ExtensionContext): FnMeshApi {
     ...functions.disposables,
     registerCommand(log, commandIds.showLog, () => log.show()),
     registerCommand(log, commandIds.fnRefresh, () => functions.provider.refresh()),
-    ...registerFnCommands({ log, responses, connection }),
+    ...registerFnCommands({ log, responses, connection, secrets: context.secrets }),
     kube,
     createKubeStatusBar(kube.onDidChange),
     ...registerKubeCommands(log, kube),

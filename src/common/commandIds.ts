@@ -4,6 +4,7 @@
 export const commandIds = {
   fnRefresh: 'fnMesh.fn.refresh',
   fnConfigure: 'fnMesh.fn.configure',
+  fnSetToken: 'fnMesh.fn.setToken',
   fnShowEndpoint: 'fnMesh.fn.showEndpoint',
   fnCopyInvokeUrl: 'fnMesh.fn.copyInvokeUrl',
   fnInvoke: 'fnMesh.fn.invoke',

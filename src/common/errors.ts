@@ -33,10 +33,50 @@ function codeOf(err: unknown): string | undefined {
   return undefined;
 }
 
+const statusWords: Record<number, string> = { 400: 'bad request', 401: 'unauthorized', 403: 'forbidden', 404: 'not found', 409: 'conflict', 422: 'invalid', 429: 'too many requests' };
+
+/**
+ * An HTTP client's error that carries the status and the response body (client-node's
+ * ApiException: numeric `code`, `body` as text or JSON): `forbidden: <the body's message>`. The
+ * body's `message` is where both the Kubernetes API server (a Status) and Fn put the reason.
+ * Undefined for anything else.
+ */
+export function describeHttpStatusError(err: unknown): string | undefined {
+  if (typeof err !== 'object' || err === null || !('code' in err) || !('body' in err)) {
+    return undefined;
+  }
+  const code = err.code;
+  if (typeof code !== 'number' || code < 100 || code > 599) {
+    return undefined;
+  }
+  let body: unknown = err.body;
+  if (typeof body === 'string') {
+    try {
+      body = JSON.parse(body);
+    } catch {
+      // plain text: used as it is below
+    }
+  }
+  const fromJson = typeof body === 'object' && body !== null && 'message' in body && typeof body.message === 'string' ? body.message : undefined;
+  const text = fromJson ?? (typeof body === 'string' ? body : '');
+  const words = statusWords[code] ?? `HTTP ${code}`;
+  return oneLine(text ? `${words}: ${text}` : words);
+}
+
+/** `text` on one line (line breaks and runs of spaces become one space), at most `max` characters. */
+export function oneLine(text: string, max = 500): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
 /** One line describing `err`, with network and TLS codes spelled out. */
 export function describeError(err: unknown): string {
   if (err instanceof UserError) {
     return err.message;
+  }
+  const http = describeHttpStatusError(err);
+  if (http !== undefined) {
+    return http;
   }
   const code = codeOf(err) ?? codeOf(err instanceof Error ? err.cause : undefined);
   const base = err instanceof Error ? err.message : String(err);
@@ -46,7 +86,7 @@ export function describeError(err: unknown): string {
   if (err instanceof Error && err.name === 'AbortError') {
     return 'cancelled';
   }
-  return base || 'unknown error';
+  return oneLine(base) || 'unknown error';
 }
 
 /** True for errors raised because the caller cancelled. */

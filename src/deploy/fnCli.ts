@@ -1,39 +1,24 @@
 // How Fn Mesh runs the fn CLI: finding it on PATH, and the arguments and environment of
 // `fn deploy`. Pure apart from checking files.
-import * as fs from 'node:fs/promises';
-import * as path from 'node:path';
+import { fnCliCredentials } from '../fn/credentials';
 import type { FnEndpoint } from '../fn/endpoint';
 
 export const fnCliInstallDocs = 'https://github.com/fnproject/cli#install';
-
-/** Absolute path of `command` on `pathVar` (like `which`), or undefined when it is not there. */
-export async function findOnPath(command: string, pathVar: string | undefined): Promise<string | undefined> {
-  for (const dir of (pathVar ?? '').split(path.delimiter)) {
-    if (!dir || !path.isAbsolute(dir)) {
-      // A relative PATH entry would depend on the task's cwd: never trust it.
-      continue;
-    }
-    const candidate = path.join(dir, command);
-    try {
-      const stat = await fs.stat(candidate);
-      if (stat.isFile()) {
-        await fs.access(candidate, fs.constants.X_OK);
-        return candidate;
-      }
-    } catch {
-      // not here, or not executable: keep looking
-    }
-  }
-  return undefined;
-}
 
 export function deployArgs(appName: string): string[] {
   return ['--verbose', 'deploy', '--app', appName];
 }
 
-/** The variables the fn CLI reads for the server and the registry (its flags would be logged). */
+/**
+ * The variables the fn CLI reads for the server, its credentials (FN_TOKEN, or user:password in
+ * FN_API_URL as the user gave them) and the registry; its flags would be logged.
+ */
 export function deployEnv(endpoint: FnEndpoint): Record<string, string> {
-  const env: Record<string, string> = { FN_API_URL: endpoint.apiUrl };
+  const credentials = fnCliCredentials(endpoint.apiUrl, endpoint.authorization);
+  const env: Record<string, string> = { FN_API_URL: credentials.apiUrl };
+  if (credentials.token) {
+    env.FN_TOKEN = credentials.token;
+  }
   if (endpoint.registry) {
     env.FN_REGISTRY = endpoint.registry;
   }

@@ -1,31 +1,25 @@
 // Register image: create a function from an already-built image, or point an existing function
-// of the same name at the new image. Pure: no `vscode`.
-import { UserError } from '../common/errors';
+// of the same name at the new image; either way the function ends with its HTTP trigger at
+// `/<name>` (a run that could not add it says so, and the next run adds it). Pure: no `vscode`.
+import { UserError, describeError } from '../common/errors';
 import { redactUrl } from '../common/redact';
 import type { FnClient } from '../fn/fnClient';
 import type { FnFunctionSpec, FnWriter } from '../fn/fnWriter';
 import type { FnApp, FnFunction } from '../fn/model';
-import { isFnName } from './versionName';
+import { fnNameProblem } from '../fn/names';
+import { imageReferenceProblem } from '../common/imageReference';
 
 export interface RegisterResult {
   readonly action: 'created' | 'updated';
   readonly fn: FnFunction;
 }
 
-/** A message for bad input, or undefined when the image reference looks usable. */
-export function checkImage(image: string): string | undefined {
-  // `registry:port/path/name:tag` or `@sha256:…`; no spaces, no scheme.
-  if (!/^[a-z0-9][a-z0-9._\-/:@]*$/i.test(image) || image.includes('://')) {
-    return `"${image}" is not an image reference (expected e.g. registry.example.com/team/hello:0.0.2)`;
-  }
-  return undefined;
-}
-
 export async function registerImage(client: FnClient & FnWriter, app: FnApp, spec: FnFunctionSpec, signal?: AbortSignal): Promise<RegisterResult> {
-  if (!isFnName(spec.name)) {
-    throw new UserError(`"${spec.name}" is not a valid Fn function name (letters, digits, "_" and "-" only)`);
+  const nameProblem = fnNameProblem(spec.name, 'Fn function name');
+  if (nameProblem) {
+    throw new UserError(nameProblem);
   }
-  const problem = checkImage(spec.image);
+  const problem = imageReferenceProblem(spec.image);
   if (problem) {
     throw new UserError(problem);
   }
@@ -34,10 +28,19 @@ export async function registerImage(client: FnClient & FnWriter, app: FnApp, spe
     throw new UserError(`${redactUrl(client.apiUrl)} speaks the 2018 Fn API (v1): Register Image needs Fn API v2 (Fn 0.3.500 or later)`);
   }
   const existing = (await client.listFunctions(app, { signal })).items.find((f) => f.name === spec.name);
-  if (existing) {
-    return { action: 'updated', fn: await client.updateFunctionImage(existing, spec.image, signal) };
+  const action = existing ? 'updated' : 'created';
+  const fn = existing ? await client.updateFunctionImage(existing, spec.image, signal) : await client.createFunction(app, spec, signal);
+  if (fn.triggers.some((t) => t.type === 'http')) {
+    return { action, fn };
   }
-  const created = await client.createFunction(app, spec, signal);
-  const trigger = await client.createHttpTrigger(created, `/${spec.name}`, signal);
-  return { action: 'created', fn: { ...created, triggers: [trigger] } };
+  // A new function, or one left without its trigger by an earlier run: add it.
+  try {
+    const trigger = await client.createHttpTrigger(fn, `/${spec.name}`, signal);
+    return { action, fn: { ...fn, triggers: [...fn.triggers, trigger] } };
+  } catch (err) {
+    throw new UserError(
+      `function ${app.name}/${spec.name} was ${action} with image ${spec.image}, but its HTTP trigger /${spec.name} could not be created: ${describeError(err)}. ` +
+        'Run Register Image again to add the trigger',
+    );
+  }
 }

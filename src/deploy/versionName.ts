@@ -1,16 +1,12 @@
 // The name of the next version of a function: `v2` → `v3`, `hello-v1` → `hello-v2`, and a name
 // that ends in no number gets `-v2` (`hello` → `hello-v2`). Pure.
 
-/** Fn function names: letters, digits, `_` and `-` (what the Fn server accepts), at most 255. */
-const fnNamePattern = /^[A-Za-z0-9_-]{1,255}$/;
-
-export function isFnName(name: string): boolean {
-  return fnNamePattern.test(name);
-}
+import { fnNameProblem } from '../fn/names';
 
 export function nextVersionName(name: string): string {
-  if (!isFnName(name)) {
-    throw new Error(`"${name}" is not a valid Fn function name (letters, digits, "_" and "-" only)`);
+  const problem = fnNameProblem(name, 'Fn function name');
+  if (problem) {
+    throw new Error(problem);
   }
   const match = /^(.*?)(\d+)$/.exec(name);
   if (!match) {

@@ -3,6 +3,8 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as yaml from 'js-yaml';
+import { redactUrl } from '../common/redact';
+import { bearer, splitUrlCredentials } from './credentials';
 
 export type EndpointSource = 'setting' | 'env' | 'fnContext' | 'cluster';
 
@@ -14,6 +16,11 @@ export interface FnEndpoint {
   readonly origin: string;
   /** Image registry from FN_REGISTRY or the fn context, if any. */
   readonly registry?: string;
+  /**
+   * The `Authorization` header value: from the URL's user:password (taken out of `apiUrl`),
+   * FN_TOKEN or the fn context's `token` (see credentials.ts). Never shown or logged.
+   */
+  readonly authorization?: string;
 }
 
 export type EndpointResolution =
@@ -32,13 +39,15 @@ export interface EndpointInputs {
 /** Returns the URL normalised, or an explanation of what is wrong with it. */
 export function normaliseUrl(raw: string): { url: string } | { error: string } {
   let parsed: URL;
+  // Error messages quote the URL without its user:password.
+  const shown = redactUrl(raw).replace(/\/\/[^/@\s]*@/, '//***@');
   try {
     parsed = new URL(raw.trim());
   } catch {
-    return { error: `"${raw}" is not a URL (expected something like http://localhost:8080)` };
+    return { error: `"${shown}" is not a URL (expected something like http://localhost:8080)` };
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    return { error: `"${raw}" must start with http:// or https://` };
+    return { error: `"${shown}" must start with http:// or https://` };
   }
   parsed.hash = '';
   parsed.search = '';
@@ -52,6 +61,7 @@ interface FnContext {
   file: string;
   apiUrl?: string;
   registry?: string;
+  token?: string;
 }
 
 async function readYamlMap(file: string, read: (f: string) => Promise<string>): Promise<Record<string, unknown> | undefined> {
@@ -111,7 +121,21 @@ export async function readCurrentFnContext(homeDir: string, read: (f: string) =>
   if (!ctx) {
     throw new Error(`${configFile}: current context "${name}" has no file ${file}`);
   }
-  return { name, file, apiUrl: stringField(ctx, 'api-url', file), registry: stringField(ctx, 'registry', file) };
+  return { name, file, apiUrl: stringField(ctx, 'api-url', file), registry: stringField(ctx, 'registry', file), token: stringField(ctx, 'token', file) };
+}
+
+/** The endpoint for `url` (normalised) with user:password moved out of it, else `token` as Bearer. */
+function withCredentials(endpoint: Omit<FnEndpoint, 'authorization'>, token: string | undefined): FnEndpoint {
+  const split = splitUrlCredentials(endpoint.apiUrl);
+  let authorization = split.authorization;
+  if (!authorization && token?.trim()) {
+    try {
+      authorization = bearer(token);
+    } catch {
+      authorization = undefined; // a malformed token is not sent; the server's 401 says the rest
+    }
+  }
+  return authorization ? { ...endpoint, apiUrl: split.url, authorization } : { ...endpoint, apiUrl: split.url };
 }
 
 /** Applies the fn CLI's precedence. Never throws: problems come back as `invalid`. */
@@ -125,14 +149,14 @@ export async function resolveFnEndpoint(inputs: EndpointInputs): Promise<Endpoin
     const n = normaliseUrl(fromSetting);
     return 'error' in n
       ? { kind: 'invalid', message: `Setting fnMesh.fn.apiUrl: ${n.error}` }
-      : { kind: 'resolved', endpoint: { apiUrl: n.url, source: 'setting', origin: 'setting fnMesh.fn.apiUrl', registry: envRegistry } };
+      : { kind: 'resolved', endpoint: withCredentials({ apiUrl: n.url, source: 'setting', origin: 'setting fnMesh.fn.apiUrl', registry: envRegistry }, inputs.env.FN_TOKEN) };
   }
   const fromEnv = inputs.env.FN_API_URL?.trim();
   if (fromEnv) {
     const n = normaliseUrl(fromEnv);
     return 'error' in n
       ? { kind: 'invalid', message: `Environment variable FN_API_URL: ${n.error}` }
-      : { kind: 'resolved', endpoint: { apiUrl: n.url, source: 'env', origin: 'FN_API_URL', registry: envRegistry } };
+      : { kind: 'resolved', endpoint: withCredentials({ apiUrl: n.url, source: 'env', origin: 'FN_API_URL', registry: envRegistry }, inputs.env.FN_TOKEN) };
   }
   let ctx: FnContext | undefined;
   try {
@@ -150,6 +174,6 @@ export async function resolveFnEndpoint(inputs: EndpointInputs): Promise<Endpoin
   }
   return {
     kind: 'resolved',
-    endpoint: { apiUrl: n.url, source: 'fnContext', origin: `fn context "${ctx.name}" (${ctx.file})`, registry: envRegistry ?? ctx.registry },
+    endpoint: withCredentials({ apiUrl: n.url, source: 'fnContext', origin: `fn context "${ctx.name}" (${ctx.file})`, registry: envRegistry ?? ctx.registry }, inputs.env.FN_TOKEN || ctx.token),
   };
 }

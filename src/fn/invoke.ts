@@ -7,6 +7,8 @@ export interface InvokeRequest {
   readonly body: string;
   readonly timeoutMs?: number;
   readonly signal?: AbortSignal;
+  /** Sent as `Authorization`; never shown (see formatInvocation). */
+  readonly authorization?: string;
 }
 
 /** JSON bodies go as application/json, anything else as text/plain. */
@@ -27,7 +29,7 @@ export function invokeFunction(req: InvokeRequest): Promise<HttpResponse> {
     method: 'POST',
     url: req.url,
     body: req.body,
-    headers: { 'content-type': contentTypeFor(req.body), accept: '*/*' },
+    headers: { 'content-type': contentTypeFor(req.body), accept: '*/*', ...(req.authorization ? { authorization: req.authorization } : {}) },
     timeoutMs: req.timeoutMs,
     signal: req.signal,
     maxBytes: 4 * 1024 * 1024,

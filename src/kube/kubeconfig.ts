@@ -1,9 +1,11 @@
 // Reads kubeconfig the way kubectl does: an explicit file (like --kubeconfig) or the KUBECONFIG
 // list (missing entries skipped; for clusters, users and contexts the first file to name one wins;
-// the first current-context wins), else ~/.kube/config. Pure: no `vscode`.
+// the first current-context wins), else ~/.kube/config. Like kubectl, an empty file is an empty
+// config and only the selected context, its cluster and user must be complete. Pure: no `vscode`.
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Cluster, Context, KubeConfig, User } from '@kubernetes/client-node' with { 'resolution-mode': 'import' };
+import * as yaml from 'js-yaml';
 import { UserError } from '../common/errors';
 import { clientNode } from './clientNode';
 
@@ -48,18 +50,53 @@ async function readOne(file: string, mustExist: boolean): Promise<KubeConfig | u
     }
     throw new UserError(`cannot read kubeconfig ${file}: ${(err as Error).message}`);
   }
-  const k8s = await clientNode();
-  const kc = new k8s.KubeConfig();
+  let doc: unknown;
   try {
-    kc.loadFromString(text);
+    doc = yaml.load(text);
   } catch (err) {
     const mark = (err as { mark?: { line: number; column: number } }).mark;
     const where = mark ? `${file}:${mark.line + 1}:${mark.column + 1}` : file;
     const reason = (err as { reason?: string }).reason ?? (err as Error).message;
     throw new UserError(`invalid kubeconfig ${where}: ${reason}`);
   }
+  const k8s = await clientNode();
+  const kc = new k8s.KubeConfig();
+  if (doc === undefined || doc === null) {
+    return kc; // kubectl: an empty file is an empty config
+  }
+  if (typeof doc !== 'object' || Array.isArray(doc)) {
+    throw new UserError(`invalid kubeconfig ${file}: expected a mapping (apiVersion, clusters, users, contexts), found ${Array.isArray(doc) ? 'a list' : typeof doc}`);
+  }
+  kc.loadFromOptions(lenientEntries(doc, k8s));
   kc.makePathsAbsolute(path.dirname(file));
   return kc;
+}
+
+interface RawKubeconfig {
+  readonly clusters?: unknown;
+  readonly users?: unknown;
+  readonly contexts?: unknown;
+  readonly 'current-context'?: unknown;
+}
+
+/**
+ * The entries of one file, checked like kubectl checks them: an entry must have a name, the rest
+ * is checked only when its context is selected (see `selectContext`). client-node's own loader
+ * refuses the whole file for one incomplete entry, so incomplete clusters and contexts are kept
+ * here with an empty `server` / `cluster`.
+ */
+function lenientEntries(doc: RawKubeconfig, k8s: Awaited<ReturnType<typeof clientNode>>): { clusters: Cluster[]; users: User[]; contexts: Context[]; currentContext: string } {
+  const filter = { onInvalidEntry: 'filter' } as const; // client-node's ActionOnInvalid.FILTER (not exported)
+  const named = (list: unknown): { name: string; body: Record<string, unknown> }[] =>
+    (Array.isArray(list) ? (list as unknown[]) : []).flatMap((e) => {
+      const entry = (e ?? {}) as { name?: unknown; cluster?: unknown; context?: unknown };
+      return typeof entry.name === 'string' && entry.name !== '' ? [{ name: entry.name, body: (entry.cluster ?? entry.context ?? {}) as Record<string, unknown> }] : [];
+    });
+  const probe = new k8s.KubeConfig();
+  probe.loadFromString(yaml.dump({ clusters: doc.clusters ?? [], users: doc.users ?? [], contexts: doc.contexts ?? [] }), filter);
+  const clusters = named(doc.clusters).map(({ name }) => probe.getCluster(name) ?? { name, server: '', skipTLSVerify: false });
+  const contexts = named(doc.contexts).map(({ name, body }) => probe.getContextObject(name) ?? { name, cluster: '', user: typeof body.user === 'string' ? body.user : '' });
+  return { clusters, users: probe.getUsers(), contexts, currentContext: typeof doc['current-context'] === 'string' ? doc['current-context'] : '' };
 }
 
 function firstWins<T extends { name: string }>(into: Map<string, T>, items: readonly T[]): void {
@@ -133,9 +170,15 @@ export function selectContext(config: KubeConfig, name?: string): ContextSummary
     const known = config.getContexts().map((c) => c.name);
     throw new UserError(`context "${wanted}" is not in the kubeconfig (known: ${known.join(', ') || 'none'})`);
   }
+  if (!ctx.cluster) {
+    throw new UserError(`context "${wanted}" names no cluster`);
+  }
   const cluster = config.getCluster(ctx.cluster);
   if (!cluster) {
     throw new UserError(`context "${wanted}" refers to cluster "${ctx.cluster}", which the kubeconfig does not define`);
+  }
+  if (!cluster.server) {
+    throw new UserError(`context "${wanted}" uses cluster "${ctx.cluster}", which has no server`);
   }
   if (ctx.user && !config.getUser(ctx.user)) {
     throw new UserError(`context "${wanted}" refers to user "${ctx.user}", which the kubeconfig does not define`);

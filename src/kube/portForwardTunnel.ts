@@ -1,10 +1,10 @@
 // A local TCP port on 127.0.0.1 that reaches a Service's pod through the API server's
-// pods/portforward, one WebSocket per connection, as `kubectl port-forward svc/...` does. Pure.
-import * as net from 'node:net';
-import { Writable } from 'node:stream';
+// pods/portforward, one WebSocket per connection, as `kubectl port-forward svc/...` does; unlike
+// kubectl it follows the Service to a new ready pod when the one in use goes away. Pure.
 import type { KubeConfig, V1Pod, V1Service } from '@kubernetes/client-node' with { 'resolution-mode': 'import' };
 import { UserError } from '../common/errors';
 import { clientNode } from './clientNode';
+import { startTunnelServer, type ForwardSocket, type TunnelTarget } from './tunnelServer';
 
 export interface Tunnel {
   /** `http://127.0.0.1:<port>` */
@@ -18,11 +18,6 @@ export interface TunnelLog {
   warn(message: string): void;
 }
 
-/** The part of client-node's WebSocket that the tunnel uses (its own types do not resolve here). */
-interface ForwardSocket {
-  on(event: 'close' | 'error', listener: () => void): void;
-  close(): void;
-}
 
 function isReady(pod: V1Pod): boolean {
   return (
@@ -54,6 +49,11 @@ export function resolveTargetPort(svc: V1Service, servicePort: number, pod: V1Po
   throw new UserError(`pod ${pod.metadata?.name} has no container port named "${target}"`);
 }
 
+/**
+ * A local port that reaches `service`'s `servicePort` through a ready pod behind it, found again
+ * whenever the one in use goes away. Errors: UserError when the Service has no selector, no ready
+ * pod or no such port; client-node's errors when the Service cannot be read.
+ */
 export async function openServiceTunnel(config: KubeConfig, namespace: string, service: string, servicePort: number, log?: TunnelLog): Promise<Tunnel> {
   const k8s = await clientNode();
   const core = config.makeApiClient(k8s.CoreV1Api);
@@ -65,62 +65,33 @@ export async function openServiceTunnel(config: KubeConfig, namespace: string, s
   const labelSelector = Object.entries(selector)
     .map(([k, v]) => `${k}=${v}`)
     .join(',');
-  const pods = (await core.listNamespacedPod({ namespace, labelSelector })).items;
-  const pod = pods.find(isReady);
-  if (!pod?.metadata?.name) {
-    throw new UserError(`no ready pod behind Service ${namespace}/${service} (${pods.length} pod(s) match ${labelSelector})`);
-  }
-  const podName = pod.metadata.name;
-  const podPort = resolveTargetPort(svc, servicePort, pod);
+  const pickTarget = async (): Promise<TunnelTarget> => {
+    const pods = (await core.listNamespacedPod({ namespace, labelSelector })).items;
+    const pod = pods.find(isReady);
+    if (!pod?.metadata?.name) {
+      throw new UserError(`no ready pod behind Service ${namespace}/${service} (${pods.length} pod(s) match ${labelSelector})`);
+    }
+    return { pod: pod.metadata.name, port: resolveTargetPort(svc, servicePort, pod) };
+  };
   const forward = new k8s.PortForward(config);
-
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => socket.destroy());
-    // The error channel carries the kubelet's message (e.g. an unmapped port); client-node keeps
-    // the WebSocket open after it, so the connection is closed here rather than left hanging.
-    const errors = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        const text = chunk.toString('utf8').trim();
-        if (text) {
-          log?.warn(`port-forward to ${namespace}/${podName}:${podPort}: ${text}`);
-          socket.destroy();
-        }
-        done();
-      },
-    });
-    forward.portForward(namespace, podName, [podPort], socket, errors, socket).then(
-      (opened) => {
-        if (typeof opened === 'function') {
-          return;
-        }
-        const ws = opened as unknown as ForwardSocket;
-        ws.on('close', () => socket.end());
-        ws.on('error', () => socket.destroy());
-        socket.on('close', () => ws.close());
-      },
-      (err: unknown) => {
-        log?.warn(`port-forward to ${namespace}/${podName}:${podPort} failed: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
-        socket.destroy();
-      },
-    );
+  const server = await startTunnelServer({
+    namespace,
+    log,
+    pickTarget,
+    forward: async (target, output, errors, input) => {
+      // client-node's WebSocket type does not resolve here: only what ForwardSocket names is used.
+      const opened: unknown = await forward.portForward(namespace, target.pod, [target.port], output, errors, input);
+      if (typeof opened === 'function') {
+        throw new Error('client-node returned a retrying forward, which the tunnel does not use');
+      }
+      return opened as ForwardSocket;
+    },
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as net.AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
-    target: `${namespace}/pod ${podName}:${podPort} (Service ${service} port ${servicePort})`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) {
-          s.destroy();
-        }
-        server.close(() => resolve());
-      }),
+    url: `http://127.0.0.1:${server.port}`,
+    get target() {
+      return `${namespace}/pod ${server.target.pod}:${server.target.port} (Service ${service} port ${servicePort})`;
+    },
+    close: () => server.close(),
   };
 }

@@ -1,32 +1,11 @@
 // `istioctl kube-inject`, for a user who picks it: find istioctl on PATH, run it on the proxies'
 // Deployments, and put the injected Deployments in place of the generated ones. Pure: no `vscode`.
 import { spawn } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { loadAll } from 'js-yaml';
 import { UserError } from '../common/errors';
 import { cliConnectionArgs, type CliConnection } from '../kube/cliConnection';
 import type { KubeObject } from './manifests/kubeObject';
 import { toYaml } from '../kube/objects/yaml';
-
-/** The executable `name` on `PATH`, like a shell finds it; undefined when there is none. */
-export function findOnPath(name: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const exts = process.platform === 'win32' ? (env.PATHEXT ?? '.EXE;.CMD;.BAT').split(';') : [''];
-  for (const dir of (env.PATH ?? '').split(path.delimiter).filter((d) => d !== '')) {
-    for (const ext of exts) {
-      const candidate = path.join(dir, name + ext);
-      try {
-        fs.accessSync(candidate, fs.constants.X_OK);
-        if (fs.statSync(candidate).isFile()) {
-          return candidate;
-        }
-      } catch {
-        // not here
-      }
-    }
-  }
-  return undefined;
-}
 
 /**
  * Runs `istioctl kube-inject -f - --kubeconfig … --context …` with `yaml` on stdin, against the

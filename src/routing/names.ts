@@ -5,17 +5,14 @@
 // gets a short hash of the ORIGINAL name as suffix, so `Hello_App` and `hello-app` never meet.
 import { createHash } from 'node:crypto';
 import { UserError } from '../common/errors';
+import { assertFnName as assertFnNameOf, fnNameProblem as fnNameProblemOf } from '../fn/names';
 
 /** DNS-1035 labels (Service names, label values) are at most 63 characters. */
 export const maxKubeNameLength = 63;
-/** Fn limits app and function names to 255 characters. */
-export const maxFnNameLength = 255;
 
 const hashLength = 8;
 const dns1035Label = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const dns1123Label = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-/** Letters, digits, `_`, `-` as Fn allows; `/` separates segments of 2018 route paths. */
-const fnNameCharacter = /^[A-Za-z0-9_\-/]$/;
 
 export function isDns1035Label(name: string): boolean {
   return name.length <= maxKubeNameLength && dns1035Label.test(name);
@@ -26,34 +23,13 @@ export function isDns1123Label(name: string): boolean {
   return name.length <= maxKubeNameLength && dns1123Label.test(name);
 }
 
-/** Why `name` cannot be used as an Fn name in a manifest, or undefined when it can. */
+/** An Fn name in a manifest (see fn/names.ts): a function name, or a 2018 route path. */
 export function fnNameProblem(name: string, what = 'Fn name'): string | undefined {
-  if (name.length === 0) {
-    return `${what} is empty`;
-  }
-  if (name.length > maxFnNameLength) {
-    return `${what} is ${name.length} characters long; Fn allows at most ${maxFnNameLength}`;
-  }
-  const chars = Array.from(name);
-  const bad = chars.findIndex((c) => !fnNameCharacter.test(c));
-  if (bad >= 0) {
-    // JSON.stringify shows control characters (newline, tab) visibly.
-    return (
-      `${what} ${JSON.stringify(name)} contains ${JSON.stringify(chars[bad])} at position ${bad + 1}: ` +
-      'only letters, digits, "_" and "-" are accepted, so nothing meaningful to nginx or YAML reaches a manifest'
-    );
-  }
-  if (name.startsWith('/') || name.endsWith('/') || name.includes('//')) {
-    return `${what} ${JSON.stringify(name)} has an empty path segment`;
-  }
-  return undefined;
+  return fnNameProblemOf(name, what, { routePath: true });
 }
 
 export function assertFnName(name: string, what = 'Fn name'): void {
-  const problem = fnNameProblem(name, what);
-  if (problem) {
-    throw new UserError(problem);
-  }
+  assertFnNameOf(name, what, { routePath: true });
 }
 
 function shortHash(text: string): string {

@@ -1,5 +1,6 @@
 // The Traffic Routing view as plain data: routed apps → versions with weight, the function each
 // forwards to, proxy readiness and sidecar state. Pure: no `vscode`.
+import type { RoutingState } from './cluster/liveRouting';
 import type { RoutedAppView, VersionView } from './cluster/routingView';
 
 export type RoutingNode = RoutedAppNode | VersionNode | RoutingMessageNode;
@@ -20,9 +21,31 @@ export interface VersionNode {
 export interface RoutingMessageNode {
   readonly kind: 'message';
   readonly id: string;
-  readonly severity: 'error' | 'info';
+  readonly severity: 'error' | 'warning' | 'info';
   readonly label: string;
   readonly detail?: string;
+  /** Clicking runs Refresh (re-resolve the cluster, restart the watches). */
+  readonly retryable?: boolean;
+}
+
+/**
+ * The top level of the view for `state`: a loading line; one error line with the reason and
+ * Retry; or a warning line per kind that could not be read, then the routed apps (none: the
+ * welcome view explains how to route).
+ */
+export function routingRootNodes(state: RoutingState): RoutingNode[] {
+  switch (state.kind) {
+    case 'idle':
+    case 'loading':
+      return [{ kind: 'message', id: 'loading', severity: 'info', label: 'Loading routing from the cluster…' }];
+    case 'error':
+      return [{ kind: 'message', id: 'error', severity: 'error', label: 'Cannot read routing (click to retry)', detail: state.message, retryable: true }];
+    case 'ready':
+      return [
+        ...state.warnings.map((w, i): RoutingMessageNode => ({ kind: 'message', id: `warning/${i}`, severity: 'warning', label: w.split(':')[0] ?? w, detail: w, retryable: true })),
+        ...appNodes(state.apps),
+      ];
+  }
 }
 
 export function appNodes(views: readonly RoutedAppView[]): RoutedAppNode[] {
@@ -69,6 +92,6 @@ export function routingContextValue(node: RoutingNode): string {
     case 'version':
       return 'routedVersion adjustable';
     case 'message':
-      return 'message';
+      return node.retryable ? 'message retryable' : 'message';
   }
 }

@@ -7,10 +7,13 @@ import type { AppNode, FunctionNode } from '../../fn/tree/functionsTree';
 import { toKubeName } from '../../routing/names';
 import type { RoutingService } from '../../routing/ui/routingService';
 import { describeConnection, type FnConnectionState } from '../../fn/connection';
-import { findOnPath, fnCliInstallDocs } from '../fnCli';
+import { findOnPath } from '../../common/executables';
+import { fnCliInstallDocs } from '../fnCli';
 import { funcYamlName, setFuncYamlName } from '../funcYaml';
-import { checkImage, registerImage, type RegisterResult } from '../registerImage';
-import { isFnName, nextVersionName } from '../versionName';
+import { imageReferenceProblem } from '../../common/imageReference';
+import { fnNameProblem } from '../../fn/names';
+import { registerImage, type RegisterResult } from '../registerImage';
+import { nextVersionName } from '../versionName';
 import { isFnWriter } from '../../fn/fnWriter';
 import type { FnApp } from '../../fn/model';
 import { runDeployTask, type DeployRun } from './deployTask';
@@ -75,7 +78,7 @@ async function deploy(deps: DeployDeps, folder: vscode.Uri, app: string | undefi
   requireTrust();
   const fnName = funcYamlName((await readFuncYaml(folder)).text, vscode.workspace.asRelativePath(vscode.Uri.joinPath(folder, funcYaml)));
   const state = await connected(deps);
-  const fnPath = await findOnPath('fn', process.env.PATH);
+  const fnPath = findOnPath('fn');
   if (!fnPath) {
     deps.log.warn('Deploy: the fn CLI is not on PATH');
     // Not awaited: the command ends now, the message stays until the user closes it.
@@ -179,8 +182,8 @@ async function register(deps: DeployDeps, arg: unknown, opts: RegisterOptions): 
   if (!app) {
     return undefined;
   }
-  const name = opts.name ?? (await ask(`Function name in ${app.name}`, 'hello', (v) => (isFnName(v) ? undefined : 'letters, digits, "_" and "-" only')));
-  const image = name === undefined ? undefined : (opts.image ?? (await ask(`Image for ${app.name}/${name}`, 'registry.example.com/team/hello:0.0.1', checkImage)));
+  const name = opts.name ?? (await ask(`Function name in ${app.name}`, 'hello', (v) => fnNameProblem(v, 'Fn function name')));
+  const image = name === undefined ? undefined : (opts.image ?? (await ask(`Image for ${app.name}/${name}`, 'registry.example.com/team/hello:0.0.1', imageReferenceProblem)));
   if (name === undefined || image === undefined) {
     return undefined;
   }

@@ -1,7 +1,7 @@
 // Function folders in the workspace (a folder with func.yaml): finding the one a command acts
 // on, and the context key `fnMesh.functionFolders` that shows Deploy on exactly those folders.
 import * as vscode from 'vscode';
-import { UserError } from '../../common/errors';
+import { UserError, describeError } from '../../common/errors';
 import { funcYamlName } from '../funcYaml';
 
 export const funcYaml = 'func.yaml';
@@ -63,7 +63,7 @@ export function trackFunctionFolders(log: vscode.LogOutputChannel): vscode.Dispo
   const update = () =>
     void allFunctionFolders().then(
       (folders) => vscode.commands.executeCommand('setContext', 'fnMesh.functionFolders', folders.map((f) => f.path)),
-      (err: unknown) => log.warn(`cannot list function folders: ${String(err)}`),
+      (err: unknown) => log.warn(`cannot list function folders: ${describeError(err)}`),
     );
   const watcher = vscode.workspace.createFileSystemWatcher(`**/${funcYaml}`, false, true, false);
   update();

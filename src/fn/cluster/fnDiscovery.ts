@@ -2,7 +2,8 @@
 // `api` (80) and `runner-lb` (90); the 2018 chart's `<release>-fn-api` Service. Pure.
 import type { KubeConfig, V1Service } from '@kubernetes/client-node' with { 'resolution-mode': 'import' };
 import { clientNode } from '../../kube/clientNode';
-import { kubeStatusCode } from '../../kube/kubeErrors';
+import { UserError } from '../../common/errors';
+import { describeKubeError, kubeStatusCode } from '../../kube/kubeErrors';
 
 export interface FnServiceMatch {
   readonly namespace: string;
@@ -45,7 +46,8 @@ export function rankFnServices(matches: FnServiceMatch[]): FnServiceMatch[] {
 
 /**
  * Lists Services in every namespace, or only in `namespace` when RBAC forbids the cluster-wide
- * list, and returns the Fn services found, best first.
+ * list, and returns the Fn services found, best first. Errors: a UserError of one line naming what
+ * could not be listed and why (`cannot list services in namespace "x": forbidden: …`).
  */
 export async function discoverFnServices(config: KubeConfig, namespace: string): Promise<FnServiceMatch[]> {
   const k8s = await clientNode();
@@ -55,9 +57,13 @@ export async function discoverFnServices(config: KubeConfig, namespace: string):
     services = (await core.listServiceForAllNamespaces()).items;
   } catch (err) {
     if (kubeStatusCode(err) !== 403) {
-      throw err;
+      throw new UserError(`cannot list services in all namespaces: ${describeKubeError(err, config.getCurrentCluster()?.server)}`);
     }
-    services = (await core.listNamespacedService({ namespace })).items;
+    try {
+      services = (await core.listNamespacedService({ namespace })).items;
+    } catch (inner) {
+      throw new UserError(`cannot list services in namespace "${namespace}" (nor in all namespaces): ${describeKubeError(inner, config.getCurrentCluster()?.server)}`);
+    }
   }
   return rankFnServices(services.map(matchFnService).filter((m): m is FnServiceMatch => m !== undefined));
 }

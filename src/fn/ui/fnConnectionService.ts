@@ -2,9 +2,11 @@
 // found in the cluster) the Kubernetes connection change.
 import * as os from 'node:os';
 import * as vscode from 'vscode';
+import { describeError } from '../../common/errors';
 import { readSettings } from './fnSettings';
 import { connectFnInCluster } from '../cluster/fnInCluster';
 import type { KubeConnectionService } from '../../kube/ui/kubeConnectionService';
+import { tokenKey, tokenKeyPrefix } from '../credentials';
 import { connectFn, describeConnection, type DiscoveredFn, type FnConnectionState } from '../connection';
 
 export class FnConnectionService implements vscode.Disposable {
@@ -18,6 +20,8 @@ export class FnConnectionService implements vscode.Disposable {
     private readonly kube: KubeConnectionService,
     private readonly env: Readonly<Record<string, string | undefined>> = process.env,
     private readonly homeDir: string = os.homedir(),
+    /** Where *Set Fn API Token…* keeps tokens (keyed by the endpoint's origin). */
+    private readonly secrets?: vscode.SecretStorage,
   ) {
     this.subscriptions = [
       this.changed,
@@ -28,18 +32,22 @@ export class FnConnectionService implements vscode.Disposable {
       }),
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.reset()),
       kube.onDidChange(() => void this.resetIfFromCluster()),
+      ...(secrets ? [secrets.onDidChange((e) => e.key.startsWith(tokenKeyPrefix) && this.reset())] : []),
     ];
   }
 
   /** The connection, resolved once and cached until `reset()`. Never rejects. */
   state(): Promise<FnConnectionState> {
     if (!this.current) {
-      this.current = connectFn(readSettings(), this.env, this.homeDir, () => this.discover()).then(
+      this.current = connectFn(readSettings(), this.env, this.homeDir, {
+        discover: () => this.discover(),
+        storedToken: async (apiUrl) => this.secrets?.get(tokenKey(apiUrl)),
+      }).then(
         (state) => {
           this.log.info(`Fn endpoint: ${describeConnection(state)}`);
           return state;
         },
-        (err: unknown) => ({ kind: 'invalid', message: `cannot resolve the Fn endpoint: ${String(err)}` }),
+        (err: unknown) => ({ kind: 'invalid', message: `cannot resolve the Fn endpoint: ${describeError(err)}` }),
       );
     }
     return this.current;

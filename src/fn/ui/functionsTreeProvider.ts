@@ -46,7 +46,7 @@ export class FunctionsTreeProvider implements vscode.TreeDataProvider<FnTreeNode
       case 'none':
         return []; // the welcome view explains how to configure
       case 'invalid':
-        return [errorNode('endpoint-error', 'Fn endpoint is misconfigured', new Error(state.message))];
+        return [errorNode('endpoint-error', state.failed === 'cluster discovery' ? 'Cannot look for Fn in the cluster' : 'Fn endpoint is misconfigured', new Error(state.message))];
       case 'connected':
         return loadAppNodes(state.client, { invokeBase: state.invokeBase });
     }

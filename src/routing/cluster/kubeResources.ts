@@ -35,7 +35,8 @@ export interface KubeResources {
   /** The objects a removal would delete, for the confirmation. */
   planRemoval(namespace: string, app: string): Promise<RemovalPlan>;
   removeRouting(plan: RemovalPlan): Promise<RemovalOutcome>;
-  watchRouting(namespace: string, onChange: (apps: RoutedAppView[]) => void, options?: RoutingWatchOptions): Promise<Disposable>;
+  /** See routingWatch.ts; rejects when API discovery fails (cluster unreachable). */
+  watchRouting(namespace: string, onChange: (apps: RoutedAppView[], warnings: readonly string[]) => void, options?: RoutingWatchOptions): Promise<Disposable>;
   namespaceInjection(namespace: string): Promise<NamespaceInjection>;
   labelNamespaceForInjection(namespace: string): Promise<NamespaceInjection>;
 }

@@ -6,6 +6,7 @@ import { deploymentType, httpRouteType, istioType, podType, type RoutingApis } f
 import type { KubeClient } from '../../kube/objects/kubeClient';
 import { joinRouting, type RoutedAppView } from './routingView';
 import type { Disposable, LiveObject, ResourceType } from '../../kube/objects/types';
+import { describeKubeError, kubeStatusCode } from '../../kube/kubeErrors';
 
 export interface RoutingWatchOptions {
   /** A watch failed and is retried after `retryInMs` (the view keeps its last state meanwhile). */
@@ -18,13 +19,15 @@ type Source = 'virtualServices' | 'httpRoutes' | 'destinationRules' | 'deploymen
 
 /**
  * Calls `onChange` with the routed apps of `namespace` once every watch has listed, then after
- * every change. Dispose to stop the watches.
+ * every change. A kind the user may not list (RBAC 403) counts as empty, with a warning (one line
+ * per kind, the API server's reason) in `warnings`, and the rest is shown; its watch keeps
+ * retrying, so a later grant clears the warning. Dispose to stop the watches.
  */
 export function watchRouting(
   client: KubeClient,
   apis: RoutingApis,
   namespace: string,
-  onChange: (apps: RoutedAppView[]) => void,
+  onChange: (apps: RoutedAppView[], warnings: readonly string[]) => void,
   options: RoutingWatchOptions = {},
 ): Disposable {
   const selector = `${managedByLabel}=${managedByValue}`;
@@ -40,6 +43,7 @@ export function watchRouting(
   sources.set('deployments', deploymentType).set('pods', podType);
 
   const latest = new Map<Source, readonly LiveObject[]>();
+  const forbidden = new Map<Source, string>();
   let timer: ReturnType<typeof setTimeout> | undefined;
   let disposed = false;
 
@@ -49,16 +53,27 @@ export function watchRouting(
       return; // not every watch has listed yet: a partial view would flicker
     }
     const get = (s: Source): readonly LiveObject[] => latest.get(s) ?? [];
-    onChange(joinRouting({ routes: [...get('virtualServices'), ...get('httpRoutes')], destinationRules: get('destinationRules'), deployments: get('deployments'), pods: get('pods') }));
+    const apps = joinRouting({ routes: [...get('virtualServices'), ...get('httpRoutes')], destinationRules: get('destinationRules'), deployments: get('deployments'), pods: get('pods') });
+    onChange(apps, [...forbidden.values()]);
+  };
+  const schedule = (): void => {
+    timer ??= setTimeout(publish, options.debounceMs ?? 50);
   };
 
   const watches = [...sources].map(([source, type]) =>
     client.watch(type, namespace, selector, {
       onChange(items) {
         latest.set(source, items);
-        timer ??= setTimeout(publish, options.debounceMs ?? 50);
+        forbidden.delete(source);
+        schedule();
       },
       onError(err, retryInMs) {
+        if (kubeStatusCode(err) === 403) {
+          // Not allowed to see this kind: show the rest, say what is missing.
+          latest.set(source, []);
+          forbidden.set(source, `${type.kind} not shown: ${describeKubeError(err)}`);
+          schedule();
+        }
         options.onError?.(err, retryInMs, type);
       },
     }),

@@ -3,6 +3,7 @@
 // an image that reads `UPSTREAM` and `ROUTE` from its environment. Pure: no `vscode`.
 import { createHash } from 'node:crypto';
 import { UserError } from '../../common/errors';
+import { imageReferenceProblem } from '../../common/imageReference';
 import type { RoutedApp, RoutedVersion } from '../model';
 import { versionObjectName } from '../names';
 import { healthPath, nginxConfig, proxyPort, type NginxConfigOptions } from '../nginxConfig';
@@ -45,11 +46,10 @@ export interface Deployment extends KubeObject {
   };
 }
 
-const imageReference = /^[A-Za-z0-9][A-Za-z0-9._\-/:@]{0,254}$/;
-
 function checkImage(image: string): string {
-  if (!imageReference.test(image)) {
-    throw new UserError(`Proxy image ${JSON.stringify(image)} is not a container image reference`);
+  const problem = imageReferenceProblem(image);
+  if (problem) {
+    throw new UserError(`Proxy image: ${problem}`);
   }
   return image;
 }

@@ -10,7 +10,7 @@ import type { KubeConfig } from '@kubernetes/client-node' with { 'resolution-mod
 import { UserError, describeError } from '../../common/errors';
 import type { CliConnection } from '../../kube/cliConnection';
 import { connectKubeResources, type KubeResources } from '../cluster/kubeResources';
-import type { RoutedAppView } from '../cluster/routingView';
+import { followRouting, type RoutingState } from '../cluster/liveRouting';
 import type { Disposable } from '../../kube/objects/types';
 import type { KubeConnectionService } from '../../kube/ui/kubeConnectionService';
 import { siteOf, type ChangeSite } from '../routingSite';
@@ -26,11 +26,7 @@ export interface RoutingTarget {
   readonly cli: CliConnection;
 }
 
-export type RoutingSnapshot =
-  | { readonly kind: 'idle' }
-  | { readonly kind: 'loading' }
-  | { readonly kind: 'ready'; readonly namespace: string; readonly apps: readonly RoutedAppView[]; readonly site: ChangeSite }
-  | { readonly kind: 'error'; readonly message: string };
+export type RoutingSnapshot = RoutingState;
 
 export class RoutingService implements vscode.Disposable {
   /** The client of one loaded kubeconfig (a new KubeConfig object comes with every reload or switch). */
@@ -103,29 +99,19 @@ export class RoutingService implements vscode.Disposable {
     this.watch = undefined;
     const generation = ++this.generation;
     this.set({ kind: 'loading' });
-    void this.resolve().then(
-      async ({ resources, namespace, site }) => {
-        const watch = await resources.watchRouting(
-          namespace,
-          (apps) => {
-            if (generation === this.generation) {
-              this.set({ kind: 'ready', namespace, apps, site });
-            }
-          },
-          { onError: (err, retryInMs) => this.log.warn(`routing watch: ${describeError(err)}; retrying in ${retryInMs} ms`) },
-        );
-        if (generation === this.generation) {
-          this.watch = watch;
-        } else {
-          watch.dispose();
-        }
-      },
-      (err: unknown) => {
-        if (generation === this.generation) {
-          this.set({ kind: 'error', message: describeError(err) });
-        }
-      },
-    );
+    const publish = (snapshot: RoutingSnapshot): void => {
+      if (generation === this.generation) {
+        this.set(snapshot);
+      }
+    };
+    const onError = (err: unknown, retryInMs: number): void => this.log.warn(`routing watch: ${describeError(err)}; retrying in ${retryInMs} ms`);
+    void followRouting(() => this.resolve(), publish, { onError }).then((watch) => {
+      if (generation === this.generation) {
+        this.watch = watch;
+      } else {
+        watch?.dispose();
+      }
+    });
   }
 
   dispose(): void {

@@ -1,6 +1,7 @@
 // The Traffic Routing view: routed apps → versions, updated by Kubernetes watches.
 import * as vscode from 'vscode';
-import { appNodes, routingContextValue, versionDescription, versionNodes, versionTooltip, weightsSummary, type RoutingNode } from '../routingTree';
+import { commandIds } from '../../common/commandIds';
+import { routingContextValue, routingRootNodes, versionDescription, versionNodes, versionTooltip, weightsSummary, type RoutingNode } from '../routingTree';
 import type { RoutingService } from './routingService';
 
 export const routingViewId = 'fnMesh.traffic';
@@ -19,16 +20,7 @@ export class RoutingTreeProvider implements vscode.TreeDataProvider<RoutingNode>
       return node.kind === 'routedApp' ? versionNodes(node) : [];
     }
     this.routing.start();
-    const snapshot = this.routing.snapshot;
-    switch (snapshot.kind) {
-      case 'idle':
-      case 'loading':
-        return [{ kind: 'message', id: 'loading', severity: 'info', label: 'Loading routing from the cluster…' }];
-      case 'error':
-        return [{ kind: 'message', id: 'error', severity: 'error', label: 'Cannot read routing', detail: snapshot.message }];
-      case 'ready':
-        return appNodes(snapshot.apps); // empty: the welcome view explains how to route
-    }
+    return routingRootNodes(this.routing.snapshot);
   }
 
   getTreeItem(node: RoutingNode): vscode.TreeItem {
@@ -49,7 +41,10 @@ export class RoutingTreeProvider implements vscode.TreeDataProvider<RoutingNode>
       case 'message':
         item.description = node.detail;
         item.tooltip = node.detail;
-        item.iconPath = new vscode.ThemeIcon(node.severity === 'error' ? 'error' : 'loading~spin');
+        item.iconPath = new vscode.ThemeIcon({ error: 'error', warning: 'warning', info: 'loading~spin' }[node.severity]);
+        if (node.retryable) {
+          item.command = { command: commandIds.routingRefresh, title: 'Retry' };
+        }
         break;
     }
     return item;

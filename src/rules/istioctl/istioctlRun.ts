@@ -1,36 +1,33 @@
 // Finds and runs istioctl (Node only, no VS Code): `analyze` on files (offline, or against the
 // connected cluster) and `validate` on one file. Where the binary is: the given path, then
-// FN_MESH_ISTIOCTL, then the stack's build (~/.cache/fn-mesh/bin/istioctl), then PATH.
+// FN_MESH_ISTIOCTL, then PATH.
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
+import { findOnPath } from '../../common/executables';
 import type { IstioFinding } from './istioctlOutput';
 import { parseAnalyzeJson, parseValidateText } from './istioctlOutput';
 
-/** The istioctl to run, or undefined when there is none. */
+/**
+ * The istioctl to run, or undefined when there is none: `configured` (the setting), then
+ * `FN_MESH_ISTIOCTL`, each only if it is an executable file; then `istioctl` on PATH.
+ */
 export function findIstioctl(configured?: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const executable = (p: string): boolean => {
-    try {
-      fs.accessSync(p, fs.constants.X_OK);
-      return fs.statSync(p).isFile();
-    } catch {
-      return false;
-    }
-  };
-  const candidates = [configured, env.FN_MESH_ISTIOCTL, path.join(os.homedir(), '.cache', 'fn-mesh', 'bin', 'istioctl')].filter((p): p is string => !!p);
-  for (const c of candidates) {
-    if (executable(c)) {
-      return c;
+  for (const candidate of [configured, env.FN_MESH_ISTIOCTL]) {
+    if (candidate && isExecutableFile(candidate)) {
+      return candidate;
     }
   }
-  for (const dir of (env.PATH ?? '').split(path.delimiter).filter(Boolean)) {
-    const p = path.join(dir, process.platform === 'win32' ? 'istioctl.exe' : 'istioctl');
-    if (executable(p)) {
-      return p;
-    }
+  return findOnPath('istioctl', env);
+}
+
+function isExecutableFile(p: string): boolean {
+  try {
+    fs.accessSync(p, fs.constants.X_OK);
+    return fs.statSync(p).isFile();
+  } catch {
+    return false;
   }
-  return undefined;
 }
 
 export interface RunResult {

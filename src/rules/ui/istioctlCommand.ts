@@ -1,7 +1,7 @@
 // "Analyze with istioctl": runs the real `istioctl analyze` on the workspace's rule files (and the
 // cluster while connected) and shows its findings in the Problems view beside Fn Mesh's, under
 // source `istioctl`, each code linked to Istio's documentation. istioctl comes from the setting
-// fnMesh.rules.istioctlPath, FN_MESH_ISTIOCTL, the stack's build or PATH.
+// fnMesh.rules.istioctlPath, FN_MESH_ISTIOCTL or PATH.
 import * as vscode from 'vscode';
 import { commandIds } from '../../common/commandIds';
 import { UserError } from '../../common/errors';

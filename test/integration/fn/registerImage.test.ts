@@ -41,6 +41,29 @@ describe('Register image against the real Fn server (API v2)', function () {
     assert.deepEqual([after?.id, after?.image, after?.memoryMb, after?.triggers.length], [before?.id, 'fnmesh/hello:v3.1', 256, 1]);
   });
 
+  it('adds the missing trigger of a function left without one, when run again', async () => {
+    const made = await callJson('POST', `${base}/v2/fns`, { app_id: app.id, name: 'no-trigger', image: 'fnmesh/hello:v1' });
+    const result = await registerImage(client, app, { name: 'no-trigger', image: 'fnmesh/hello:v2' });
+    assert.equal(result.action, 'updated');
+    const listed = (await client.listFunctions(app)).items.find((f) => f.name === 'no-trigger');
+    assert.equal(listed?.id, made.id);
+    assert.deepEqual(listed?.triggers.map((t) => [t.type, t.source]), [['http', '/no-trigger']]);
+  });
+
+  it('says the trigger is missing when its creation fails, and the next run adds it', async () => {
+    // Another function already holds the source /taken-path: Fn refuses a second trigger there.
+    const other = await client.createFunction(app, { name: 'holder', image: 'fnmesh/hello:v1' });
+    const held = await client.createHttpTrigger(other, '/taken-path');
+    await assert.rejects(registerImage(client, app, { name: 'taken-path', image: 'fnmesh/hello:v1' }), (err: Error) => {
+      assert.match(err.message, /^function reg-\w+\/taken-path was created with image fnmesh\/hello:v1, but its HTTP trigger \/taken-path could not be created: .*Run Register Image again/);
+      return true;
+    });
+    assert.ok((await client.listFunctions(app)).items.some((f) => f.name === 'taken-path' && f.triggers.length === 0));
+    await callJson('DELETE', `${base}/v2/triggers/${held.id ?? ''}`);
+    const again = await registerImage(client, app, { name: 'taken-path', image: 'fnmesh/hello:v1' });
+    assert.deepEqual(again.fn.triggers.map((t) => t.source), ['/taken-path']);
+  });
+
   it("reports the server's message when Fn refuses", async () => {
     await assert.rejects(client.createFunction(app, { name: 'hello-v3', image: 'fnmesh/hello:x' }), (err: Error) => {
       assert.match(err.message, /^POST \/v2\/fns failed with 409 .*: .+/);
@@ -50,7 +73,7 @@ describe('Register image against the real Fn server (API v2)', function () {
   });
 
   it('refuses bad names and images before any request', async () => {
-    await assert.rejects(registerImage(client, app, { name: 'bad name', image: 'a:b' }), /not a valid Fn function name/);
+    await assert.rejects(registerImage(client, app, { name: 'bad name', image: 'a:b' }), /Fn function name "bad name" contains " "/);
     await assert.rejects(registerImage(client, app, { name: 'ok', image: 'http://registry/x' }), /not an image reference/);
   });
 });

@@ -94,4 +94,47 @@ describe('kubeconfig like kubectl', () => {
     assert.deepEqual(kubeconfigFiles({ explicitPath: '~/k.yaml', env: { KUBECONFIG: first }, homeDir: '/home/u' }), { files: ['/home/u/k.yaml'], source: 'setting' });
     assert.deepEqual(kubeconfigFiles({ env: { KUBECONFIG: `${first}${path.delimiter}${path.delimiter}${first}` }, homeDir: '/h' }).files, [first]);
   });
+
+  it('reads an empty file in KUBECONFIG as an empty config, like kubectl', async () => {
+    const empty = write('empty.yaml', '');
+    const loaded = await loadKubeconfig({ env: { KUBECONFIG: [empty, second].join(path.delimiter) }, homeDir: dir });
+    assert.deepEqual(loaded.files, [empty, second]);
+    assert.equal(selectContext(loaded.config).name, 'beta');
+    const onlyEmpty = await loadKubeconfig({ env: { KUBECONFIG: empty }, homeDir: dir });
+    assert.throws(() => selectContext(onlyEmpty.config), /no current-context/);
+  });
+
+  it('loads a file with an unrelated incomplete cluster and context; only the selected context must be complete', async () => {
+    const partial = write(
+      'partial.yaml',
+      `apiVersion: v1
+clusters:
+- name: half
+  cluster: {certificate-authority-data: Zm9v}
+- name: c3
+  cluster: {server: 'https://127.0.0.1:4444'}
+users:
+- name: u3
+  user: {token: t3}
+contexts:
+- name: uses-half
+  context: {cluster: half, user: u3}
+- name: no-cluster
+  context: {user: u3}
+- name: gamma
+  context: {cluster: c3, user: u3}
+`,
+    );
+    const loaded = await loadKubeconfig({ env: { KUBECONFIG: [first, partial].join(path.delimiter) }, homeDir: dir });
+    assert.equal(selectContext(loaded.config).name, 'alpha');
+    assert.equal(selectContext(loaded.config, 'gamma').server, 'https://127.0.0.1:4444');
+    assert.equal(loaded.config.getCurrentUser()?.token, 't3');
+    assert.throws(() => selectContext(loaded.config, 'uses-half'), /context "uses-half" uses cluster "half", which has no server/);
+    assert.throws(() => selectContext(loaded.config, 'no-cluster'), /context "no-cluster" names no cluster/);
+  });
+
+  it('refuses a kubeconfig that is not a mapping, naming the file', async () => {
+    const list = write('list.yaml', '- a\n- b\n');
+    await assert.rejects(loadKubeconfig({ env: { KUBECONFIG: list }, homeDir: dir }), /invalid kubeconfig .*list\.yaml: expected a mapping/);
+  });
 });

@@ -78,7 +78,7 @@ describe('routing manifest options', () => {
   });
 
   it('refuses bad proxy settings', () => {
-    refused({ proxy: { style: { kind: 'nginx', image: 'nginx:1.27 ; sh' } } }, /is not a container image reference/);
+    refused({ proxy: { style: { kind: 'nginx', image: 'nginx:1.27 ; sh' } } }, /^Proxy image: "nginx:1.27 ; sh" is not an image reference/);
     refused({ proxy: { style: { kind: 'simple-proxy', image: 'p:1', port: 0 } } }, /Simple-proxy port/);
     refused({ proxy: { replicas: -1 } }, /Proxy replicas/);
   });

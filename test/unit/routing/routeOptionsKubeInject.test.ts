@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { UserError } from '../../../src/common/errors';
 import type { CliConnection } from '../../../src/kube/cliConnection';
-import { addedContainers, deploymentsYaml, findOnPath, runKubeInject, withInjectedDeployments } from '../../../src/routing/kubeInject';
+import { addedContainers, deploymentsYaml, runKubeInject, withInjectedDeployments } from '../../../src/routing/kubeInject';
 import { generateManifests } from '../../../src/routing/manifests/appManifests';
 import { helloApp } from '../../fixtures/routing/helloApp';
 
@@ -26,14 +26,6 @@ describe('route traffic: istioctl kube-inject', () => {
   });
 
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
-
-  it('finds an executable on PATH only', () => {
-    const tool = script('istioctl', 'exit 0');
-    fs.writeFileSync(path.join(dir, 'not-executable'), '', { mode: 0o644 });
-    assert.equal(findOnPath('istioctl', { PATH: ['/nonexistent', dir].join(path.delimiter) }), tool);
-    assert.equal(findOnPath('not-executable', { PATH: dir }), undefined);
-    assert.equal(findOnPath('istioctl', { PATH: '' }), undefined);
-  });
 
   it('puts the injected Deployments in place of the generated ones', async () => {
     // Adds an istio-proxy container after each `containers:` key, as kube-inject would.

@@ -2,8 +2,8 @@
 // fault each, and their valid twins), the rule fixtures, and seeded mutations of them.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { mutate, seededRandom } from '../helpers/mutate';
-import { repoRoot } from '../helpers/rules';
+import { mutate, seededRandom } from '../../unit/rules/helpers/mutate';
+import { repoRoot } from '../../unit/rules/helpers/rules';
 
 export interface Case {
   readonly name: string;
