@@ -8,7 +8,7 @@ import { sortForApply } from './applyOrder';
 import { fieldManager, type KubeClient } from './kubeClient';
 import { appliedConfiguration, jsonEqual } from './managedFields';
 import { normaliseForDiff } from './normalise';
-import { changedSincePreview, previewedState, refKey, type Preview } from './preview';
+import { changedSincePreview, previewedState, refKey, type Preview, type PreviewedState } from './preview';
 import { KubeObjectError, onlyOwnConflicts, fieldConflicts, type FieldConflict } from './resourceErrors';
 import { describeRef, refOf, type LiveObject, type ObjectRef, type ObjectToWrite } from './types';
 
@@ -92,6 +92,47 @@ export function guardedBy(obj: ObjectToWrite, live: LiveObject | undefined): Obj
   return resourceVersion ? { ...obj, metadata: { ...obj.metadata, resourceVersion } as ObjectToWrite['metadata'] } : obj;
 }
 
+/**
+ * How often a guarded write re-reads an object whose resourceVersion moved while its content did
+ * not (a controller's status write, e.g. a Deployment's rollout progress) before it gives up.
+ */
+const guardAttempts = 4;
+
+type GuardedWrite = { readonly obj: ObjectToWrite; readonly before: LiveObject | undefined; readonly written: LiveObject } | { readonly changed: string };
+
+/**
+ * Writes `given` (or dry-runs it) conditionally on `before`'s resourceVersion when the object has a
+ * previewed state. A 409 "the object has been modified" is not yet a refusal: the object is read
+ * again, and if its content still matches what the user previewed the write is tried again on the
+ * new resourceVersion; if the content changed, `changed` says by whom. Other errors are thrown.
+ */
+async function writeGuarded(
+  client: KubeClient,
+  given: ObjectToWrite,
+  previewed: PreviewedState | undefined,
+  before: LiveObject | undefined,
+  dryRun: boolean,
+): Promise<GuardedWrite> {
+  let current = before;
+  for (let attempt = 1; ; attempt++) {
+    const obj = previewed === undefined ? given : guardedBy(given, current);
+    try {
+      return { obj, before: current, written: await applyAsFnMesh(client, obj, dryRun) };
+    } catch (err) {
+      const moved = err instanceof KubeObjectError && err.code === 409 && !err.conflicts;
+      if (previewed === undefined || !moved || attempt >= guardAttempts) {
+        throw err;
+      }
+      const ref = refOf(given);
+      current = await client.get(ref);
+      const changed = changedSincePreview(ref, previewed, current);
+      if (changed) {
+        return { changed };
+      }
+    }
+  }
+}
+
 function failure(ref: ObjectRef, err: unknown): ObjectResult {
   const error = err instanceof UserError ? err : new KubeObjectError(ref, err);
   const details = error instanceof KubeObjectError ? error : undefined;
@@ -132,6 +173,7 @@ interface Prepared {
   /** What is written: guarded by the resourceVersion checked against the preview. */
   readonly obj: ObjectToWrite;
   readonly before?: LiveObject;
+  readonly previewed?: PreviewedState;
   readonly result: ObjectResult;
 }
 
@@ -147,9 +189,11 @@ function prepare(client: KubeClient, objects: readonly ObjectToWrite[], preview:
         if (changed) {
           return { obj: given, result: { ref, status: 'failed', error: changed, code: 409 } };
         }
-        const obj = previewed === undefined ? given : guardedBy(given, before);
-        const dry = await applyAsFnMesh(client, obj, true);
-        return { obj, before, result: { ref, status: changeOf(before, dry) } };
+        const dry = await writeGuarded(client, given, previewed, before, true);
+        if ('changed' in dry) {
+          return { obj: given, result: { ref, status: 'failed', error: dry.changed, code: 409 } };
+        }
+        return { obj: dry.obj, before: dry.before, previewed, result: { ref, status: changeOf(dry.before, dry.written) } };
       } catch (err) {
         return { obj: given, result: failure(ref, err) };
       }
@@ -175,11 +219,16 @@ export async function applyObjects(client: KubeClient, objects: readonly ObjectT
 
   const results: ObjectResult[] = [];
   const steps: RollbackStep[] = [];
-  for (const [i, { obj, before }] of prepared.entries()) {
-    const ref = refOf(obj);
+  for (const [i, item] of prepared.entries()) {
+    const ref = refOf(item.obj);
     let written: LiveObject;
+    let before = item.before;
     try {
-      written = await applyAsFnMesh(client, obj);
+      const write = await writeGuarded(client, item.obj, item.previewed, before, false);
+      if ('changed' in write) {
+        throw new UserError(write.changed);
+      }
+      ({ written, before } = write);
     } catch (err) {
       results.push(failure(ref, err), ...prepared.slice(i + 1).map((p) => ({ ref: refOf(p.obj), status: 'not-applied' as const })));
       const done = tally(results, { created: 'created', configured: 'changed', unchanged: 'unchanged' });

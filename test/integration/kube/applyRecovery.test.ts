@@ -34,7 +34,7 @@ describe('apply with recovery (real kube-apiserver)', function () {
     assert.deepEqual(first.actions, ['Retry', 'Roll Back']);
     const retried = await session.retry();
     assert.equal(retried.severity, 'error');
-    assert.equal(retried.outcome?.failedPhase, 'apply');
+    assert.equal(retried.outcome?.failedPhase, 'apply', retried.message);
     assert.equal(session.pendingRollback.steps.length, 6, retried.message);
 
     failDeletes = 1;

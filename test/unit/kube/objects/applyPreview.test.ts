@@ -76,4 +76,31 @@ describe('apply guarded by the preview (another Fn Mesh user is never overwritte
     assert.match(outcome.summary, /VirtualService team\/hello-app was created by "fn-mesh" since your preview/);
     assert.deepEqual(await weightsOf(client), [10, 90]);
   });
+
+  it('a status write between the read and the write is retried on the new resourceVersion; a content change there is refused', async () => {
+    for (const [what, mutate, statusOnly, ok] of [
+      ['status', (obj: Record<string, unknown>): void => void (obj.status = { observed: 1 }), true, true],
+      ['weights', setWeights(50, 50), false, false],
+    ] as const) {
+      const client = new FakeKubeClient();
+      await applyObjects(client, [route(90, 10)]);
+      const objects = [route(80, 20)];
+      const { preview } = await readPreview(client, objects);
+      // A controller (or a colleague) writes after apply read the object, before each of its writes.
+      const apply = client.apply.bind(client);
+      let raced = 0;
+      client.apply = (obj, options) => {
+        if (raced++ < 1) {
+          client.update(vsRef, mutate, 'someone', statusOnly);
+        }
+        return apply(obj, options);
+      };
+      const outcome = await applyObjects(client, objects, { preview });
+      assert.equal(outcome.ok, ok, `${what}: ${outcome.summary}`);
+      assert.deepEqual(await weightsOf(client), ok ? [80, 20] : [50, 50], what);
+      if (!ok) {
+        assert.match(outcome.summary, /changed by "someone" since your preview/);
+      }
+    }
+  });
 });

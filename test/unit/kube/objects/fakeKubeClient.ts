@@ -46,8 +46,11 @@ export class FakeKubeClient implements KubeClient {
     return Promise.resolve([...this.store.values()].map((o) => structuredClone(o)));
   }
 
-  /** Another client's write: `mutate` the stored object, as `manager` with an Update. */
-  update(ref: { kind: string; namespace: string; name: string }, mutate: (obj: Json) => void, manager = 'fn-mesh'): void {
+  /**
+   * Another client's write: `mutate` the stored object, as `manager` with an Update. `statusOnly`:
+   * a controller's status write (a new resourceVersion, no field of the spec owned).
+   */
+  update(ref: { kind: string; namespace: string; name: string }, mutate: (obj: Json) => void, manager = 'fn-mesh', statusOnly = false): void {
     const stored = this.store.get(key(ref));
     if (!stored) {
       throw new Error(`no ${key(ref)}`);
@@ -56,7 +59,9 @@ export class FakeKubeClient implements KubeClient {
     mutate(copy);
     const managedFields = [...(stored.metadata.managedFields ?? []), { manager, operation: 'Update', fieldsV1: {}, time: '2030-01-01T00:00:00Z' }];
     this.store.set(key(ref), { ...copy, metadata: { ...copy.metadata, resourceVersion: String(++this.rv), managedFields } });
-    this.updatedBy.set(key(ref), manager);
+    if (!statusOnly) {
+      this.updatedBy.set(key(ref), manager);
+    }
   }
 
   /** A status write (a controller): a new resourceVersion, same content. */
