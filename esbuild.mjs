@@ -1,7 +1,10 @@
 // Bundles the extension for VS Code (CommonJS, `vscode` provided by the host) in two files:
 //   dist/extension.js   what activation loads: small;
 //   dist/clientNode.js  @kubernetes/client-node (ESM, several MB), loaded by the first Kubernetes
-//                       feature that runs, through src/kube/clientNode.ts.
+//                       feature that runs, through src/kube/clientNode.ts;
+//   dist/sampling.js    the sampling core (undici, hdr-histogram-js, stdlib), loaded on the first
+//                       Start Sampling through src/sampling/ui/samplingCore.ts;
+//   dist/samplingChart.js/.css  the chart webview's script (uPlot), for the browser.
 import * as esbuild from 'esbuild';
 
 const production = process.argv.includes('--production');
@@ -27,12 +30,22 @@ const clientNodeApart = {
   },
 };
 
+/** Keeps the sampling core out of the main bundle: samplingCore.ts's imports become a require of dist/sampling.js. */
+const samplingApart = {
+  name: 'sampling-apart',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/(samplingSession|attribution|goodnessOfFit)(\.js)?$/ }, (args) =>
+      args.importer.endsWith('samplingCore.ts') ? { path: './sampling.js', external: true } : undefined,
+    );
+  },
+};
+
 const builds = [
   {
     ...common,
     entryPoints: ['src/extension.ts'],
     outfile: 'dist/extension.js',
-    plugins: [clientNodeApart],
+    plugins: [clientNodeApart, samplingApart],
     // Turn `import()` into `require()` so the external chunk loads as CommonJS.
     supported: { 'dynamic-import': false },
   },
@@ -41,6 +54,28 @@ const builds = [
     stdin: { contents: "export * from '@kubernetes/client-node';", resolveDir: '.', sourcefile: 'clientNode.ts', loader: 'ts' },
     outfile: 'dist/clientNode.js',
     mainFields: ['module', 'main'],
+  },
+  {
+    ...common,
+    stdin: {
+      contents: ["export * from './src/sampling/samplingSession';", "export * from './src/sampling/attribution';", "export { verdictText } from './src/sampling/goodnessOfFit';"].join('\n'),
+      resolveDir: '.',
+      sourcefile: 'sampling.ts',
+      loader: 'ts',
+    },
+    outfile: 'dist/sampling.js',
+  },
+  {
+    entryPoints: ['media/samplingChart.mjs'],
+    outfile: 'dist/samplingChart.js',
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    target: 'es2022',
+    sourcemap: !production,
+    minify: production,
+    legalComments: 'linked',
+    logLevel: 'info',
   },
 ];
 

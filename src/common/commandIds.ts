@@ -25,6 +25,16 @@ export const commandIds = {
   routingClearOptions: 'fnMesh.routing.clearOptions',
   rulesMigrate: 'fnMesh.rules.migrate',
   rulesApplyFile: 'fnMesh.rules.applyFile',
+  samplingStart: 'fnMesh.sampling.start',
+  samplingStop: 'fnMesh.sampling.stop',
+  samplingShowChart: 'fnMesh.sampling.showChart',
+  samplingStatusActions: 'fnMesh.sampling.statusActions',
+  rolloutStart: 'fnMesh.rollout.start',
+  rolloutPromote: 'fnMesh.rollout.promote',
+  rolloutPause: 'fnMesh.rollout.pause',
+  rolloutResume: 'fnMesh.rollout.resume',
+  rolloutAbort: 'fnMesh.rollout.abort',
+  rolloutExport: 'fnMesh.rollout.export',
   showLog: 'fnMesh.showLog',
 } as const;
 
