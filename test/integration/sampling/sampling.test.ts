@@ -36,6 +36,9 @@ describe('sampling through the ingress gateway (end to end)', function () {
     const first = await eventually('a 90/10 verdict of "consistent"', () => (last?.verdict.kind === 'consistent' ? last : undefined), 90_000, 200);
     assert.ok(Math.abs((row(first, 'v1')?.share ?? 0) - 90) < 5, `v1 share ${row(first, 'v1')?.share}`);
     assert.equal(first.errors, 0, text.slice(-20).join('\n'));
+    for (const v of ['v1', 'v2']) {
+      assert.equal(row(first, v)?.statuses.success, row(first, v)?.count, `every answer of ${v} is a 2xx from its function`);
+    }
     assert.match(text.join('\n'), /^v2 +\d+ +[\d.]+% +10\.0%/m);
 
     const changedAt = Date.now();

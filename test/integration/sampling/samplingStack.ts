@@ -10,11 +10,36 @@ import type { KubeClient } from '../../../src/kube/objects/kubeClient';
 import { eventually } from '../../helpers/controlPlane';
 import { requiredEnv } from '../../helpers/integrationEnv';
 import { exposeOnIngressGateway } from '../../helpers/gatewayExposure';
-import { helloObjects, ref } from '../kube/kubeFixtures';
+import { generateManifests } from '../../../src/routing/manifests/appManifests';
+import { buildRoutedApp } from '../../../src/routing/model';
+import type { FnFunction } from '../../../src/fn/model';
+import { callJson } from '../../helpers/integrationEnv';
+import { httpRequest } from '../../../src/common/http';
+import { ref } from '../kube/kubeFixtures';
 
-export const appHost = 'hello.fn-mesh.test';
+/** The app's host on the gateway: one per namespace, so suites never share a route. */
+export const appHost = (namespace: string): string => `hello.${namespace}.fn-mesh.test`;
 /** The runner-lb stand-in: the proxy pods run on this machine and there is no cluster DNS. */
 export const lbBaseUrl = (): string => requiredEnv('FN_MESH_TEST_LB_URL');
+
+/** hello-app's functions v1 and v2 and their triggers as the real Fn server (seeded by scripts/fnserver.sh) has them. */
+async function helloFunctionsFromFn(): Promise<FnFunction[]> {
+  const base = `${requiredEnv('FN_MESH_TEST_FN_URL')}/v2`;
+  const app = ((await callJson('GET', `${base}/apps?name=hello-app`)).items as { id: string }[])[0];
+  const fns = (await callJson('GET', `${base}/fns?app_id=${app.id}`)).items as { id: string; name: string; image: string }[];
+  const triggers = (await callJson('GET', `${base}/triggers?app_id=${app.id}`)).items as { id: string; fn_id: string; name: string; type: string; source: string }[];
+  // With their HTTP triggers, the proxies call /t/hello-app/<version> (a GET works there; /invoke needs POST).
+  return fns
+    .filter((f) => f.name === 'v1' || f.name === 'v2')
+    .map((f) => ({
+      appName: 'hello-app',
+      name: f.name,
+      id: f.id,
+      image: f.image,
+      annotations: {},
+      triggers: triggers.filter((t) => t.fn_id === f.id).map((t) => ({ id: t.id, name: t.name, type: t.type, source: t.source })),
+    }));
+}
 
 export interface RoutedStack {
   readonly resources: KubeResources;
@@ -27,11 +52,12 @@ export interface RoutedStack {
 /** Routes hello-app with `weights`, exposes it on the gateway, waits for both proxies, opens the target. */
 export async function routeAndExpose(client: KubeClient, config: KubeConfig, namespace: string, weights: Record<string, number>): Promise<RoutedStack> {
   const resources = createKubeResources(client);
-  const outcome = await resources.apply(helloObjects(namespace, weights, {}, lbBaseUrl()));
+  const app = buildRoutedApp({ fnAppName: 'hello-app', namespace, api: 'v2', lbBaseUrl: lbBaseUrl(), functions: await helloFunctionsFromFn(), weights: new Map(Object.entries(weights)) });
+  const outcome = await resources.apply(generateManifests(app));
   if (!outcome.ok) {
     throw new Error(outcome.summary);
   }
-  await exposeOnIngressGateway(client, namespace, 'hello-app', appHost);
+  await exposeOnIngressGateway(client, namespace, 'hello-app', appHost(namespace));
   for (const v of ['v1', 'v2']) {
     await eventually(
       `Deployment hello-app-${v} ready`,
@@ -61,10 +87,21 @@ export async function routeAndExpose(client: KubeClient, config: KubeConfig, nam
     watch.dispose();
     throw new Error(`hello-app is not exposed: ${resolved.reason}`);
   }
+  // istiod pushes the new route and endpoints to the gateway a moment after the objects exist.
+  const target = resolved.target;
+  await eventually(
+    'the gateway routes hello-app to a proxy',
+    async () => {
+      const res = await httpRequest({ method: 'GET', url: `${target.url}/`, headers: { host: appHost(namespace) } }).catch(() => undefined);
+      return res && res.status === 200 && res.headers['x-fn-mesh-version'] ? true : undefined;
+    },
+    60_000,
+    500,
+  );
   return {
     resources,
     view,
-    target: resolved.target,
+    target,
     weights: {
       current: () => current,
       onDidChange: (l) => {
