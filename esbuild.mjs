@@ -3,7 +3,10 @@
 //   dist/clientNode.js  @kubernetes/client-node (ESM, several MB), loaded by the first Kubernetes
 //                       feature that runs, through src/kube/clientNode.ts;
 //   dist/ruleWorker.js  the rule engine's worker thread (validation off the extension host's thread);
-//   dist/cli.js         the rule engine for CI (`node dist/cli.js check <paths>`).
+//   dist/cli.js         the rule engine for CI (`node dist/cli.js check <paths>`);
+//   dist/sampling.js    the sampling core (undici, hdr-histogram-js, stdlib), loaded on the first
+//                       Start Sampling through src/sampling/ui/samplingCore.ts;
+//   dist/samplingChart.js/.css  the chart webview's script (uPlot), for the browser.
 import * as esbuild from 'esbuild';
 
 const production = process.argv.includes('--production');
@@ -29,12 +32,22 @@ const clientNodeApart = {
   },
 };
 
+/** Keeps the sampling core out of the main bundle: samplingCore.ts's imports become a require of dist/sampling.js. */
+const samplingApart = {
+  name: 'sampling-apart',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/(samplingSession|attribution|goodnessOfFit)(\.js)?$/ }, (args) =>
+      args.importer.endsWith('samplingCore.ts') ? { path: './sampling.js', external: true } : undefined,
+    );
+  },
+};
+
 const builds = [
   {
     ...common,
     entryPoints: ['src/extension.ts'],
     outfile: 'dist/extension.js',
-    plugins: [clientNodeApart],
+    plugins: [clientNodeApart, samplingApart],
     // Turn `import()` into `require()` so the external chunk loads as CommonJS.
     supported: { 'dynamic-import': false },
   },
@@ -46,6 +59,28 @@ const builds = [
   },
   { ...common, entryPoints: ['src/rules/engine/ruleWorker.ts'], outfile: 'dist/ruleWorker.js' },
   { ...common, entryPoints: ['src/rules/cli/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  {
+    ...common,
+    stdin: {
+      contents: ["export * from './src/sampling/samplingSession';", "export * from './src/sampling/attribution';", "export { verdictText } from './src/sampling/goodnessOfFit';"].join('\n'),
+      resolveDir: '.',
+      sourcefile: 'sampling.ts',
+      loader: 'ts',
+    },
+    outfile: 'dist/sampling.js',
+  },
+  {
+    entryPoints: ['media/samplingChart.mjs'],
+    outfile: 'dist/samplingChart.js',
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    target: 'es2022',
+    sourcemap: !production,
+    minify: production,
+    legalComments: 'linked',
+    logLevel: 'info',
+  },
 ];
 
 if (watch) {

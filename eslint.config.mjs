@@ -46,6 +46,11 @@ export default tseslint.config(
     languageOptions: { globals: { document: 'readonly' } },
   },
   {
+    // The webview scripts run in the browser (bundled by esbuild).
+    files: ['media/**/*.mjs'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
     // ESLint reads its configuration from a default export.
     files: ['eslint.config.mjs'],
     rules: { 'import-x/no-default-export': 'off' },

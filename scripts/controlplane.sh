@@ -28,6 +28,7 @@ set -euo pipefail
 # Bump when the build steps change, so binaries built by an older recipe are rebuilt.
 readonly RECIPE_VERSION=1
 readonly GATEWAY_API_VERSION=v1.6.3    # Go module sigs.k8s.io/gateway-api
+readonly FLAGGER_VERSION=v1.36.1        # Go module github.com/fluxcd/flagger (Canary CRD, for Export Rollout Plan)
 readonly APT_PACKAGES=(openssl)
 # Binary name => Go package, relative to the tools module.
 declare -rA PACKAGES=(
@@ -52,7 +53,7 @@ kubectl_cache="$state/kubectl-cache"
 # The Istio CRDs come from the istio.io/istio module that tools/istio/go.mod pins, the one
 # istiod and istioctl are built from (scripts/istio.sh), so that all three agree.
 istio_version="$(awk '$1 == "istio.io/istio" { print $2 }' "$(dirname "$here")/tools/istio/go.mod" 2>/dev/null || true)"
-crd_dirs=("$crds/istio-$istio_version" "$crds/gateway-api-$GATEWAY_API_VERSION")
+crd_dirs=("$crds/istio-$istio_version" "$crds/gateway-api-$GATEWAY_API_VERSION" "$crds/flagger-$FLAGGER_VERSION")
 # The Kubernetes release is the one tools/controlplane/go.mod pins.
 kube_version="$(awk '$1 == "k8s.io/kubernetes" { print $2 }' "$module_dir/go.mod" 2>/dev/null || true)"
 
@@ -166,6 +167,9 @@ fetch_crds() {
   # The standard channel as upstream installs it, including its ValidatingAdmissionPolicy.
   fetch_module_files sigs.k8s.io/gateway-api "$GATEWAY_API_VERSION" "${crd_dirs[1]}" \
     'config/crd/standard/*.yaml'
+  # Flagger's Canary, MetricTemplate and AlertProvider CRDs (no Flagger controller runs).
+  fetch_module_files github.com/fluxcd/flagger "$FLAGGER_VERSION" "${crd_dirs[2]}" \
+    artifacts/flagger/crd.yaml
 }
 
 cmd_build() {

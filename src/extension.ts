@@ -13,8 +13,12 @@ import { KubeConnectionService } from './kube/ui/kubeConnectionService';
 import { createKubeStatusBar } from './kube/ui/kubeStatusBar';
 import { createRoutingFeature } from './routing/ui/routingFeature';
 import type { RoutingService } from './routing/ui/routingService';
+import { createRolloutFeature } from './rollout/ui/rolloutFeature';
+import type { RolloutController } from './rollout/ui/rolloutController';
 import type { RuleDiagnostics } from './rules/ui/ruleDiagnostics';
 import { createRulesFeature } from './rules/ui/rulesFeature';
+import { createSamplingFeature } from './sampling/ui/samplingFeature';
+import type { SamplingController } from './sampling/ui/samplingController';
 
 /** What activate() returns: used by the extension-host tests. */
 export interface FnMeshApi {
@@ -23,6 +27,8 @@ export interface FnMeshApi {
   readonly kube: KubeConnectionService;
   readonly routing: RoutingService;
   readonly rules: RuleDiagnostics;
+  readonly sampling: SamplingController;
+  readonly rollouts: RolloutController;
 }
 
 export function activate(context: vscode.ExtensionContext): FnMeshApi {
@@ -33,6 +39,8 @@ export function activate(context: vscode.ExtensionContext): FnMeshApi {
   const functions = createFunctionsView(connection);
   const routing = createRoutingFeature(context, log, kube, connection);
   const rules = createRulesFeature(context, log, routing.routing, routing.documents, kube);
+  const sampling = createSamplingFeature(context, log, routing.routing, kube);
+  const rollout = createRolloutFeature(context, log, routing.routing, sampling.controller);
 
   context.subscriptions.push(
     log,
@@ -48,10 +56,12 @@ export function activate(context: vscode.ExtensionContext): FnMeshApi {
     ...routing.disposables,
     ...rules.disposables,
     ...createDeployFeature(context, log, connection, routing.routing),
+    ...sampling.disposables,
+    ...rollout.disposables,
   );
   // Reads kubeconfig in the background (no network): the status bar fills in when it is done.
   void kube.state();
-  return { functionsTree: functions.provider, fnConnection: connection, kube, routing: routing.routing, rules: rules.diagnostics };
+  return { functionsTree: functions.provider, fnConnection: connection, kube, routing: routing.routing, rules: rules.diagnostics, sampling: sampling.controller, rollouts: rollout.rollouts };
 }
 
 export function deactivate(): void {

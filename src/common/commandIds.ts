@@ -27,6 +27,16 @@ export const commandIds = {
   rulesMigrate: 'fnMesh.rules.migrate',
   rulesApplyFile: 'fnMesh.rules.applyFile',
   rulesAnalyzeWithIstioctl: 'fnMesh.rules.analyzeWithIstioctl',
+  samplingStart: 'fnMesh.sampling.start',
+  samplingStop: 'fnMesh.sampling.stop',
+  samplingShowChart: 'fnMesh.sampling.showChart',
+  samplingStatusActions: 'fnMesh.sampling.statusActions',
+  rolloutStart: 'fnMesh.rollout.start',
+  rolloutPromote: 'fnMesh.rollout.promote',
+  rolloutPause: 'fnMesh.rollout.pause',
+  rolloutResume: 'fnMesh.rollout.resume',
+  rolloutAbort: 'fnMesh.rollout.abort',
+  rolloutExport: 'fnMesh.rollout.export',
   showLog: 'fnMesh.showLog',
 } as const;
 

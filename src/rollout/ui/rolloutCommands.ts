@@ -1,0 +1,80 @@
+// Roll Out Version…, Promote Now, Pause, Resume, Abort, Export Rollout Plan…, and the question a
+// reloaded window asks about a rollout that did not finish.
+import * as vscode from 'vscode';
+import { commandIds } from '../../common/commandIds';
+import { UserError } from '../../common/errors';
+import { registerCommand } from '../../common/vscode/commands';
+import type { RoutingService } from '../../routing/ui/routingService';
+import { pickRoutedApp } from '../../sampling/ui/pickRoutedApp';
+import { describeWeights } from '../rolloutState';
+import { exportRolloutPlan } from './exportRolloutPlan';
+import type { RolloutController } from './rolloutController';
+import { askRolloutPlan, type PlanInput } from './rolloutPrompts';
+
+export interface RolloutCommandDeps {
+  readonly log: vscode.LogOutputChannel;
+  readonly routing: RoutingService;
+  readonly rollouts: RolloutController;
+}
+
+export function registerRolloutCommands({ log, routing, rollouts }: RolloutCommandDeps): vscode.Disposable[] {
+  return [
+    registerCommand(log, commandIds.rolloutStart, async (node?: unknown, input?: unknown) => {
+      const view = await pickRoutedApp(routing, node, 'Roll out a version of which app?');
+      if (!view) {
+        return undefined;
+      }
+      const plan = await askRolloutPlan(view, input as PlanInput | undefined);
+      return rollouts.start(view, plan);
+    }),
+    registerCommand(log, commandIds.rolloutPromote, () => rollouts.promoteNow()),
+    registerCommand(log, commandIds.rolloutPause, () => rollouts.pause()),
+    registerCommand(log, commandIds.rolloutResume, () => rollouts.resume()),
+    registerCommand(log, commandIds.rolloutAbort, () => rollouts.abort()),
+    registerCommand(log, commandIds.rolloutExport, async (node?: unknown, input?: unknown) => {
+      const view = await pickRoutedApp(routing, node, 'Export the rollout plan of which app?');
+      if (!view) {
+        return undefined;
+      }
+      const plan = await askRolloutPlan(view, input as PlanInput | undefined);
+      const outcome = await exportRolloutPlan(routing, view, plan);
+      await vscode.window.showTextDocument(outcome.uri, { preview: false });
+      const file = vscode.workspace.asRelativePath(outcome.uri);
+      if (!outcome.dryRun) {
+        void vscode.window.showWarningMessage(`Fn Mesh: wrote ${file}; not checked by a server (no cluster connected)`);
+      } else if (!outcome.dryRun.ok) {
+        throw new UserError(`wrote ${file}, but the API server refuses it: ${outcome.dryRun.summary}`);
+      } else {
+        void vscode.window.showInformationMessage(`Fn Mesh: wrote ${file}; the API server accepts it (server-side dry-run)`);
+      }
+      return outcome;
+    }),
+  ];
+}
+
+/** On activation: a rollout the last window did not finish asks to be resumed or rolled back (not awaited). */
+export function askAboutInterruptedRollout(log: vscode.LogOutputChannel, rollouts: RolloutController): void {
+  const saved = rollouts.saved();
+  if (!saved) {
+    return;
+  }
+  void vscode.window
+    .showWarningMessage(
+      `Fn Mesh: the rollout of ${saved.state.plan.newVersion} on ${saved.namespace}/${saved.app} did not finish (${describeWeights(saved.state.appliedWeights)}).`,
+      'Resume',
+      'Roll Back',
+    )
+    .then(async (choice) => {
+      try {
+        if (choice === 'Resume') {
+          await rollouts.resume();
+        } else if (choice === 'Roll Back') {
+          const s = await rollouts.rollBackSaved();
+          void vscode.window.showInformationMessage(`Fn Mesh: ${s.message}`);
+        }
+      } catch (err) {
+        log.error(`rollout: ${(err as Error).message}`);
+        void vscode.window.showErrorMessage(`Fn Mesh: ${(err as Error).message}`);
+      }
+    });
+}
