@@ -27,6 +27,8 @@
 #   FN_MESH_KUBELET_STANDIN_CONTAINERS   run (default): run nginx and gateway containers, report
 #                                        others as not run; pretend: report every container
 #                                        running and ready, run nothing (the stand-in before)
+#   FN_MESH_KUBELET_STANDIN_POD_CIDR     pod IPs (default 10.244.0.0/16; pods listen on 127.b.c.d):
+#                                        give each stack that runs at once its own range
 #   FN_MESH_KUBELET_STANDIN_ISTIO_SIDECARS
 #                                        refuse (default): injected istio-init/istio-proxy are
 #                                        reported not run (StandinCannotRun), the pod not ready;
@@ -153,7 +155,8 @@ cmd_start() {
     --containers "${FN_MESH_KUBELET_STANDIN_CONTAINERS:-run}" --state-dir "$state"
     --istio-sidecars "${FN_MESH_KUBELET_STANDIN_ISTIO_SIDECARS:-refuse}"
     --nginx "$(command -v nginx)" --mesh-gateway "$bin/$GATEWAY"
-    --istiod-xds "127.0.0.1:${FN_MESH_ISTIOD_PORT:-15010}")
+    --istiod-xds "127.0.0.1:${FN_MESH_ISTIOD_PORT:-15010}"
+    --pod-cidr "${FN_MESH_KUBELET_STANDIN_POD_CIDR:-10.244.0.0/16}")
   [[ -z "${FN_MESH_KUBELET_STANDIN_CLIENT_CA:-}" ]] || args+=(--client-ca-file "$FN_MESH_KUBELET_STANDIN_CLIENT_CA")
   if [[ -n "${FN_MESH_KUBELET_STANDIN_TLS_CERT:-}${FN_MESH_KUBELET_STANDIN_TLS_KEY:-}" ]]; then
     args+=(--tls-cert-file "${FN_MESH_KUBELET_STANDIN_TLS_CERT:?set both TLS_CERT and TLS_KEY}"
