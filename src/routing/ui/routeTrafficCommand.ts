@@ -7,10 +7,12 @@ import type { AppNode, FunctionNode } from '../../fn/tree/functionsTree';
 import type { FnConnectionState } from '../../fn/connection';
 import type { FnFunction } from '../../fn/model';
 import type { ApplyOutcome } from '../../kube/objects/applyObjects';
+import { toKubeName } from '../names';
 import { planRoute, versionNames, type RoutePlan } from '../routePlan';
 import { evenSplit, formatWeights, parseWeights } from '../weights';
 import { toYaml } from '../../kube/objects/yaml';
 import type { RoutingService, RoutingTarget } from './routingService';
+import { askRouteGateway } from './exposeOnGatewayCommand';
 import { ensureInjection, type InjectionChoice } from './sidecarInjection';
 import type { YamlDocuments } from './yamlDocuments';
 
@@ -22,6 +24,8 @@ export interface RouteTrafficOptions {
   readonly lbBaseUrl?: string;
   /** When the namespace is not labelled for injection; default with `action` given: `pod-label`. */
   readonly injection?: InjectionChoice;
+  /** Also expose on the ingress gateway (host default `<app>.<namespace>.example`); `false` or left out with `action`: mesh only. */
+  readonly gateway?: { readonly host?: string; readonly port?: number } | false;
 }
 
 export interface RouteTrafficDeps {
@@ -60,6 +64,10 @@ export async function routeTraffic(deps: RouteTrafficDeps, node: unknown, option
   if (!useIstio && !apis.httpRoute) {
     throw new UserError(`context ${target.context} serves neither networking.istio.io nor Gateway API HTTPRoute: install Istio (or the Gateway API CRDs) first`);
   }
+  const gateway = useIstio ? await askRouteGateway(toKubeName(appName, 'Fn app name'), target.namespace, options.gateway, options.action !== undefined) : false;
+  if (gateway === undefined) {
+    return undefined;
+  }
   const plan = planRoute({
     fnAppName: appName,
     functions,
@@ -67,7 +75,7 @@ export async function routeTraffic(deps: RouteTrafficDeps, node: unknown, option
     namespace: target.namespace,
     lbBaseUrl,
     weights,
-    manifest: useIstio ? { istioApiVersion: apis.istio } : { mode: 'httpRoute' },
+    manifest: useIstio ? { istioApiVersion: apis.istio, ...(gateway ? { gateway: { hosts: [gateway.host], port: gateway.port } } : {}) } : { mode: 'httpRoute' },
   });
   const yamlUri = deps.documents.put(`route-${plan.app.appName}`, toYaml(plan.objects));
   const action = options.action ?? (await askAction(deps, target, plan, yamlUri));
