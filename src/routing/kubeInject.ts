@@ -27,11 +27,49 @@ export function findOnPath(name: string, env: NodeJS.ProcessEnv = process.env): 
   return undefined;
 }
 
-/** Runs `istioctl kube-inject -f -` with `yaml` on stdin; its stdout, or a UserError with its stderr. */
-export function runKubeInject(istioctl: string, yaml: string, timeoutMs = 60_000): Promise<string> {
+/** The files `istioctl manifest generate` yields, for injecting without asking a cluster. */
+export interface OfflineInjectConfig {
+  /** `--injectConfigFile`: the sidecar injector's template (ConfigMap istio-sidecar-injector, key `config`). */
+  readonly injectConfigFile: string;
+  /** `--meshConfigFile`: the mesh configuration (ConfigMap istio, key `mesh`). */
+  readonly meshConfigFile: string;
+  /** `--valuesFile`: the injector's values (ConfigMap istio-sidecar-injector, key `values`). */
+  readonly valuesFile: string;
+}
+
+export interface KubeInjectOptions {
+  /**
+   * Istio revision whose injector to use; default `default`. Always passed: without it istioctl
+   * looks for revision tags in the cluster and, with no cluster to ask, waits without end.
+   */
+  readonly revision?: string;
+  /** Inject from these files instead of the cluster's ConfigMaps. */
+  readonly offline?: OfflineInjectConfig;
+  /** Kill istioctl after this long; default 30 000 ms. */
+  readonly timeoutMs?: number;
+}
+
+/** The arguments of `istioctl kube-inject` reading the manifest from stdin. */
+export function kubeInjectArgs(options: KubeInjectOptions = {}): string[] {
+  const offline = options.offline;
+  return [
+    'kube-inject',
+    '--revision',
+    options.revision ?? 'default',
+    ...(offline ? ['--injectConfigFile', offline.injectConfigFile, '--meshConfigFile', offline.meshConfigFile, '--valuesFile', offline.valuesFile] : []),
+    '-f',
+    '-',
+  ];
+}
+
+/**
+ * Runs `istioctl kube-inject` (arguments from `kubeInjectArgs`) with `yaml` on stdin; its stdout,
+ * or a UserError with the end of its stderr (or the signal that stopped it at the timeout).
+ */
+export function runKubeInject(istioctl: string, yaml: string, options: KubeInjectOptions = {}): Promise<string> {
   return new Promise((resolve, reject) => {
     // Arguments as an array, never through a shell.
-    const child = spawn(istioctl, ['kube-inject', '-f', '-'], { stdio: ['pipe', 'pipe', 'pipe'], timeout: timeoutMs });
+    const child = spawn(istioctl, kubeInjectArgs(options), { stdio: ['pipe', 'pipe', 'pipe'], timeout: options.timeoutMs ?? 30_000 });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));

@@ -1,11 +1,12 @@
-// kube-inject for Route Traffic, run against stand-in `istioctl` scripts (the real one is not
-// installed in CI): found on PATH, fed the Deployments on stdin, its output put in their place.
+// kube-inject for Route Traffic: finding istioctl on PATH, the arguments Fn Mesh passes, and
+// failures (stand-in scripts that fail). The real istioctl's output is tested in
+// test/integration/mesh/kubeInject.test.ts.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { UserError } from '../../../src/common/errors';
-import { addedContainers, deploymentsYaml, findOnPath, runKubeInject, withInjectedDeployments } from '../../../src/routing/kubeInject';
+import { deploymentsYaml, findOnPath, kubeInjectArgs, runKubeInject, withInjectedDeployments } from '../../../src/routing/kubeInject';
 import { generateManifests } from '../../../src/routing/manifests/appManifests';
 import { helloApp } from '../../fixtures/routing/helloApp';
 
@@ -33,22 +34,34 @@ describe('route traffic: istioctl kube-inject', () => {
     assert.equal(findOnPath('istioctl', { PATH: '' }), undefined);
   });
 
-  it('puts the injected Deployments in place of the generated ones', async () => {
-    // Adds an istio-proxy container after each `containers:` key, as kube-inject would.
-    const tool = script(
-      'istioctl-add',
-      `[ "$1 $2 $3" = "kube-inject -f -" ] || { echo "bad args: $*" >&2; exit 2; }\nsed 's/^\\( *\\)containers:$/&\\n\\1  - name: istio-proxy\\n\\1    image: proxyv2/'`,
-    );
+  it('always names the revision, so istioctl never waits for a cluster to tell it', () => {
+    assert.deepEqual(kubeInjectArgs(), ['kube-inject', '--revision', 'default', '-f', '-']);
+    assert.deepEqual(kubeInjectArgs({ revision: 'canary', offline: { injectConfigFile: 'i', meshConfigFile: 'm', valuesFile: 'v' } }), [
+      'kube-inject',
+      '--revision',
+      'canary',
+      '--injectConfigFile',
+      'i',
+      '--meshConfigFile',
+      'm',
+      '--valuesFile',
+      'v',
+      '-f',
+      '-',
+    ]);
+  });
+
+  it('keeps the generated objects other than Deployments and the namespace', () => {
     const input = deploymentsYaml(objects);
     assert.equal((input.match(/^kind: Deployment$/gm) ?? []).length, 2);
-    const injected = withInjectedDeployments(objects, await runKubeInject(tool, input));
-    assert.deepEqual(injected.map((o) => o.kind), objects.map((o) => o.kind));
-    assert.equal(addedContainers(objects, injected), 2);
-    const deployment = injected.find((o) => o.kind === 'Deployment') as unknown as { metadata: { namespace: string }; spec: { template: { spec: { containers: { name: string }[] } } } };
-    assert.equal(deployment.metadata.namespace, 'hello');
-    assert.ok(deployment.spec.template.spec.containers.some((c) => c.name === 'istio-proxy'));
-    // Everything else is untouched.
-    assert.deepEqual(injected.filter((o) => o.kind !== 'Deployment'), objects.filter((o) => o.kind !== 'Deployment'));
+    // What kube-inject prints has no namespace; the apply needs it back.
+    const injected = withInjectedDeployments(objects, input.replace(/^ {2}namespace: hello$/gm, ''));
+    assert.deepEqual(injected, objects);
+  });
+
+  it('stops an istioctl that hangs', async () => {
+    const hanging = script('istioctl-hang', 'exec sleep 30');
+    await assert.rejects(runKubeInject(hanging, 'x', { timeoutMs: 300 }), /killed by SIGTERM/);
   });
 
   it('reports a failing or incomplete kube-inject without applying anything', async () => {
