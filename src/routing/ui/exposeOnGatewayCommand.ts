@@ -94,8 +94,19 @@ async function applyExposure(deps: ExposeOnGatewayDeps, target: RoutingTarget, p
     () => target.resources.apply(plan.objects),
   );
   deps.log.info(`expose ${plan.app.appName} on ${plan.exposure.gateway} host ${plan.exposure.host}:${plan.exposure.port}: ${outcome.summary}`);
+  if (outcome.failedPhase === 'dry-run') {
+    // Refused before anything was written (a 409: the route changed since it was read).
+    throw new UserError(outcome.summary);
+  }
   if (!outcome.ok) {
-    throw new UserError(outcome.failedPhase === 'dry-run' ? outcome.summary : `${outcome.summary} Undo it with Roll Back in the log, or apply again.`);
+    void vscode.window.showErrorMessage(`Fn Mesh: ${outcome.summary}`, 'Roll Back').then(async (choice) => {
+      if (choice === 'Roll Back') {
+        const result = await target.resources.rollback(outcome.rollback);
+        deps.log.info(`rollback of the gateway exposure of ${plan.app.appName}: ${result.summary}`);
+        void vscode.window.showInformationMessage(`Fn Mesh: ${result.summary}`);
+      }
+    }).then(undefined, (err: unknown) => deps.log.error(`rollback of the gateway exposure of ${plan.app.appName} failed: ${String(err)}`));
+    return outcome;
   }
   void vscode.window.showInformationMessage(
     `Fn Mesh: ${plan.app.appName} answers on the ingress gateway for Host ${plan.exposure.host} (port ${plan.exposure.port}).`,
