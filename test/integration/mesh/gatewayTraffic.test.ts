@@ -35,12 +35,15 @@ describe('mesh: traffic through the ingress gateway (istiod, gateway stand-in, n
   const host = (): string => `hello-app.${cluster().name}.example`;
   const send = (headers: Record<string, string> = {}) => viaGateway(gatewayUrl, exposure.host, headers);
 
-  async function view(): Promise<RoutedAppView | undefined> {
-    let latest: RoutedAppView[] = [];
-    const watch = await kube.watchRouting(cluster().name, (apps) => (latest = apps));
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    watch.dispose();
-    return latest.find((a) => a.appName === 'hello-app');
+  /** The routing view model of hello-app once it satisfies `ready`, from Fn Mesh's own watch. */
+  async function view(ready: (v: RoutedAppView) => boolean, timeoutMs = 15_000): Promise<RoutedAppView> {
+    let latest: RoutedAppView | undefined;
+    const watch = await kube.watchRouting(cluster().name, (apps) => (latest = apps.find((a) => a.appName === 'hello-app')));
+    try {
+      return await eventually('the routing view of hello-app', () => (latest && ready(latest) ? latest : undefined), timeoutMs, 100);
+    } finally {
+      watch.dispose();
+    }
   }
 
   async function applyOptions(change: RouteOptionsChange): Promise<void> {
@@ -73,10 +76,7 @@ describe('mesh: traffic through the ingress gateway (istiod, gateway stand-in, n
     });
     const outcome = await kube.apply(plan.objects);
     assert.equal(outcome.ok, true, outcome.summary);
-    await eventually('both proxies ready with the sidecar in the view', async () => {
-      const v = await view();
-      return v?.versions.every((x) => x.readyReplicas >= 1 && x.sidecar === 'injected') ? v : undefined;
-    }, 120_000, 1000);
+    await view((v) => v.versions.every((x) => x.readyReplicas >= 1 && x.sidecar === 'injected'), 120_000);
   });
 
   it('injects istio-proxy into the proxy pods, and the view says so', async () => {
@@ -84,9 +84,9 @@ describe('mesh: traffic through the ingress gateway (istiod, gateway stand-in, n
     const pods = (await client.list({ apiVersion: 'v1', kind: 'Pod' }, name, 'app=hello-app')).filter((p) => !p.metadata.deletionTimestamp);
     assert.ok(pods.length >= 2);
     assert.ok(pods.every(podHasSidecar), 'every proxy pod carries istio-proxy (istiod\'s injection webhook)');
-    const v = await view();
-    assert.deepEqual(v?.versions.map((x) => x.sidecar), ['injected', 'injected']);
-    assert.equal(v?.warnings.some((m) => /without the istio-proxy sidecar/.test(m)), false);
+    const v = await view((x) => x.versions.length === 2 && x.versions.every((y) => y.sidecar !== 'unknown'));
+    assert.deepEqual(v.versions.map((x) => x.sidecar), ['injected', 'injected']);
+    assert.equal(v.warnings.some((m) => /without the istio-proxy sidecar/.test(m)), false);
   });
 
   it('reads the exposure back from the live VirtualService and Gateway', async () => {
