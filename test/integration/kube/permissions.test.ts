@@ -90,7 +90,7 @@ describe('kube resources: permissions with a limited user (real kube-apiserver)'
   it('a forbidden watch retries with backoff and delivers once access is granted', async () => {
     const { client, name } = cluster();
     const vsType = { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService' };
-    const watched = { ...vsType, metadata: { name: 'watched', namespace: name }, spec: { hosts: ['watched'] } };
+    const watched = { ...vsType, metadata: { name: 'watched', namespace: name }, spec: { hosts: ['watched'], http: [{ route: [{ destination: { host: 'watched' } }] }] } }; // istiod's webhook requires a route
     await client.apply(watched);
     await grantLimitedUser(client, name, 'fn-mesh-test', workloads);
     const errors: { message: string; retryInMs: number }[] = [];
