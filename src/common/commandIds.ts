@@ -24,6 +24,7 @@ export const commandIds = {
   routingTimeoutRetries: 'fnMesh.routing.timeoutRetries',
   routingOutlierDetection: 'fnMesh.routing.outlierDetection',
   routingClearOptions: 'fnMesh.routing.clearOptions',
+  routingExposeOnGateway: 'fnMesh.routing.exposeOnGateway',
   rulesMigrate: 'fnMesh.rules.migrate',
   rulesApplyFile: 'fnMesh.rules.applyFile',
   rulesAnalyzeWithIstioctl: 'fnMesh.rules.analyzeWithIstioctl',

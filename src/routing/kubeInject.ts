@@ -7,16 +7,59 @@ import { cliConnectionArgs, type CliConnection } from '../kube/cliConnection';
 import type { KubeObject } from './manifests/kubeObject';
 import { toYaml } from '../kube/objects/yaml';
 
+/** The files `istioctl manifest generate` yields, for injecting without asking a cluster. */
+export interface OfflineInjectConfig {
+  /** `--injectConfigFile`: the sidecar injector's template (ConfigMap istio-sidecar-injector, key `config`). */
+  readonly injectConfigFile: string;
+  /** `--meshConfigFile`: the mesh configuration (ConfigMap istio, key `mesh`). */
+  readonly meshConfigFile: string;
+  /** `--valuesFile`: the injector's values (ConfigMap istio-sidecar-injector, key `values`). */
+  readonly valuesFile: string;
+}
+
+export interface KubeInjectOptions {
+  /**
+   * Istio revision whose injector to use; default `default`. Always passed: without it istioctl
+   * looks for revision tags in the cluster and, with no cluster to ask, waits without end.
+   */
+  readonly revision?: string;
+  /** Inject from these files instead of the cluster's ConfigMaps. */
+  readonly offline?: OfflineInjectConfig;
+  /** Kill istioctl after this long; default 30 000 ms. */
+  readonly timeoutMs?: number;
+  /**
+   * The kubeconfig files and context Fn Mesh is connected with: istioctl gets the same
+   * (`KUBECONFIG`, `--kubeconfig`, `--context`), never kubectl's current context.
+   */
+  readonly connection?: CliConnection;
+}
+
+/** The arguments of `istioctl kube-inject` reading the manifest from stdin. */
+export function kubeInjectArgs(options: KubeInjectOptions = {}): string[] {
+  const offline = options.offline;
+  return [
+    'kube-inject',
+    '--revision',
+    options.revision ?? 'default',
+    ...(offline ? ['--injectConfigFile', offline.injectConfigFile, '--meshConfigFile', offline.meshConfigFile, '--valuesFile', offline.valuesFile] : []),
+    '-f',
+    '-',
+  ];
+}
+
 /**
- * Runs `istioctl kube-inject -f - --kubeconfig … --context …` with `yaml` on stdin, against the
- * kubeconfig files and context of `connection` (istioctl reads the mesh configuration and the
- * injection template from that cluster); its stdout, or a UserError with its stderr.
+ * Runs `istioctl kube-inject` (arguments from `kubeInjectArgs`) with `yaml` on stdin; its stdout,
+ * or a UserError with the end of its stderr (or the signal that stopped it at the timeout).
  */
-export function runKubeInject(istioctl: string, yaml: string, connection: CliConnection, timeoutMs = 60_000): Promise<string> {
-  const { args, env } = cliConnectionArgs(connection);
+export function runKubeInject(istioctl: string, yaml: string, options: KubeInjectOptions = {}): Promise<string> {
+  const cli = options.connection ? cliConnectionArgs(options.connection) : { args: [], env: {} };
   return new Promise((resolve, reject) => {
     // Arguments as an array, never through a shell.
-    const child = spawn(istioctl, ['kube-inject', '-f', '-', ...args], { stdio: ['pipe', 'pipe', 'pipe'], timeout: timeoutMs, env: { ...process.env, ...env } });
+    const child = spawn(istioctl, [...kubeInjectArgs(options), ...cli.args], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      timeout: options.timeoutMs ?? 30_000,
+      env: { ...process.env, ...cli.env },
+    });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));

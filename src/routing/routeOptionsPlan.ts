@@ -5,6 +5,7 @@
 // Pure: no `vscode`.
 import { UserError } from '../common/errors';
 import type { LiveObject } from '../kube/objects/types';
+import { keptGateway } from './gatewayExposure';
 import { destinationRule, virtualService } from './manifests/istioManifests';
 import type { SpecObject } from './manifests/kubeObject';
 import {
@@ -145,6 +146,7 @@ function guarded(obj: SpecObject, live: LiveObject | undefined): SpecObject {
 /**
  * The objects that make `change` real on the app `live` describes. Throws a UserError naming the
  * field when a value cannot be written, or when the live objects hold rules Fn Mesh did not write.
+ * An ingress gateway binding (`exposeOnGateway`) is kept.
  */
 export function planRouteOptions(live: LiveRouting, change: RouteOptionsChange): RouteOptionsPlan {
   const { virtualService: vs, destinationRule: dr } = live;
@@ -166,7 +168,7 @@ export function planRouteOptions(live: LiveRouting, change: RouteOptionsChange):
   const touchesRoute = change.kind !== 'outlier';
   const objects = [
     ...(touchesRule ? [guarded(destinationRule(app, api, outlier), dr)] : []),
-    ...(touchesRoute ? [guarded(virtualService(app, api, route), vs)] : []),
+    ...(touchesRoute ? [guarded(virtualService(app, api, route, keptGateway(vs, app)), vs)] : []),
   ];
   return {
     app,

@@ -67,13 +67,15 @@ export function versionDescription(v: VersionView): string {
   const parts = [`${v.weight}%`, `${v.readyReplicas}/${v.desiredReplicas} ready`];
   if (v.sidecar === 'missing') {
     parts.push('no sidecar');
+  } else if (v.sidecar === 'injected') {
+    parts.push('istio-proxy');
   }
   return parts.join(' · ');
 }
 
 export function versionTooltip(app: RoutedAppView, v: VersionView): string {
   const sidecar = {
-    injected: 'istio-proxy sidecar running',
+    injected: 'istio-proxy sidecar injected into every pod',
     missing: 'no istio-proxy sidecar: Istio routing does not apply to this proxy',
     unknown: 'sidecar state unknown (no pod yet)',
   }[v.sidecar];

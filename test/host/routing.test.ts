@@ -10,6 +10,12 @@ import type { RoutedAppView } from '../../src/routing/cluster/routingView';
 import type { WeightsChange } from '../../src/routing/cluster/weightsUpdate';
 import { activateExtension, adminKubeConfig, fnAppNode, routedAppWhen, useRoutingNamespace } from './hostHelpers';
 
+function requiredLbUrl(): string {
+  const url = process.env.FN_MESH_TEST_LB_URL;
+  assert.ok(url, 'FN_MESH_TEST_LB_URL is not set: the test launcher must start the Fn lb (scripts/test-all.sh exports it)');
+  return url;
+}
+
 const namespace = `route-${Date.now().toString(36)}`;
 
 
@@ -35,7 +41,8 @@ suite('Route traffic', () => {
       functions: ['v1', 'v2'],
       weights: 'v1=90,v2=10',
       action: 'apply',
-      lbBaseUrl: 'http://fn.fn-system.svc.cluster.local:90',
+      // nginx really runs the proxies here: they must reach the local Fn lb (test-all exports it).
+      lbBaseUrl: requiredLbUrl(),
     });
     assert.ok(outcome?.ok, outcome?.summary);
     assert.deepEqual(

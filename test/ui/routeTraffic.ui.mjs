@@ -30,8 +30,14 @@ const APP = 'hello-app';
 const NAMESPACE = 'default';
 const ROUTE = 'Route Traffic…';
 const REMOVE = 'Remove Routing…';
-/** Where the proxies reach the Fn lb in the cluster; set, so Route Traffic does not ask. */
-const FN_LB_URL = 'http://fn.fn-system.svc.cluster.local:90';
+/**
+ * Where the proxies reach the Fn lb; set, so Route Traffic does not ask. nginx really runs the
+ * proxies here, so it is the local lb that scripts/test-all.sh exports.
+ */
+const FN_LB_URL = process.env.FN_MESH_TEST_LB_URL;
+if (!FN_LB_URL) {
+  throw new Error('FN_MESH_TEST_LB_URL is not set: run the UI tests through scripts/test-all.sh, which starts the Fn lb');
+}
 const THEME = { 'workbench.colorTheme': 'Default Dark Modern' };
 
 /** The first rows wait for the extension to activate, slow on a loaded 2-core machine. */

@@ -61,14 +61,28 @@ export function injectionDecision(namespaceLabels: Labels, podLabels: Labels): {
   return { inject: false, reason: `neither the namespace (${injectionLabel}=enabled or ${revisionLabel}) nor the pod (${sidecarInjectLabel}=true) asks for it` };
 }
 
-function containerNames(pod: LiveObject, field: 'containers' | 'initContainers'): string[] {
-  const spec = pod.spec as { containers?: { name?: string }[]; initContainers?: { name?: string }[] } | undefined;
-  return (spec?.[field] ?? []).map((c) => c.name ?? '');
+interface ContainerSpec {
+  readonly name?: string;
+  readonly restartPolicy?: string;
 }
 
-/** Whether the pod runs the sidecar (as a container, or as a native sidecar init container). */
+function containers(pod: LiveObject, field: 'containers' | 'initContainers'): readonly ContainerSpec[] {
+  const spec = pod.spec as Partial<Record<typeof field, ContainerSpec[]>> | undefined;
+  return spec?.[field] ?? [];
+}
+
+/**
+ * Whether the pod carries the `istio-proxy` sidecar, in either form istiod injects: a regular
+ * container (older Kubernetes, or `ENABLE_NATIVE_SIDECARS=false`), or a native sidecar, an init
+ * container with `restartPolicy: Always` (what istiod injects on Kubernetes 1.29+). An init
+ * container of that name without `restartPolicy: Always` runs to completion before the app
+ * starts: it is no proxy, so it does not count.
+ */
 export function podHasSidecar(pod: LiveObject): boolean {
-  return containerNames(pod, 'containers').includes(sidecarContainer) || containerNames(pod, 'initContainers').includes(sidecarContainer);
+  return (
+    containers(pod, 'containers').some((c) => c.name === sidecarContainer) ||
+    containers(pod, 'initContainers').some((c) => c.name === sidecarContainer && c.restartPolicy === 'Always')
+  );
 }
 
 /** For a version's pods: `missing` as soon as one live pod lacks the sidecar; `unknown` without pods. */

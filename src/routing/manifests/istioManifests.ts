@@ -9,7 +9,7 @@ import { checkOutlierDetection, checkRouteOptions, istioDuration, weightedRouteN
 export type IstioApiVersion = 'v1' | 'v1beta1';
 
 /** The reserved gateway name that makes a VirtualService apply to traffic inside the mesh. */
-const meshGateway = 'mesh';
+export const meshGateway = 'mesh';
 
 export interface GatewayOptions {
   /** External host names, e.g. `hello.example.com` or `*.example.com`. */
@@ -33,7 +33,7 @@ function group(apiVersion: IstioApiVersion): string {
   return `networking.istio.io/${apiVersion}`;
 }
 
-export function gatewayName(app: RoutedApp): string {
+export function gatewayName(app: Pick<RoutedApp, 'appName'>): string {
   return `${app.appName}-gateway`;
 }
 

@@ -13,9 +13,11 @@ import { applyWithPrompts } from '../../kube/ui/applyRecoveryPrompts';
 import { prepareRoute } from '../cluster/routePreparation';
 import type { CarriedOptions } from '../routeOptionsCarry';
 import { versionNames, type RoutePlan } from '../routePlan';
+import { toKubeName } from '../names';
 import { evenSplit, formatWeights, parseWeights } from '../weights';
 import { toYaml } from '../../kube/objects/yaml';
 import type { RoutingService, RoutingTarget } from './routingService';
+import { askRouteGateway } from './exposeOnGatewayCommand';
 import { ensureInjection, type InjectionChoice } from './sidecarInjection';
 import type { YamlDocuments } from './yamlDocuments';
 
@@ -27,6 +29,8 @@ export interface RouteTrafficOptions {
   readonly lbBaseUrl?: string;
   /** When the namespace is not labelled for injection; default with `action` given: `pod-label`. */
   readonly injection?: InjectionChoice;
+  /** Also expose on the ingress gateway (host default `<app>.<namespace>.example`); `false` or left out with `action`: mesh only. */
+  readonly gateway?: { readonly host?: string; readonly port?: number } | false;
 }
 
 export interface RouteTrafficDeps {
@@ -65,6 +69,10 @@ export async function routeTraffic(deps: RouteTrafficDeps, node: unknown, option
   if (!useIstio && !apis.httpRoute) {
     throw new UserError(`context ${target.context} serves neither networking.istio.io nor Gateway API HTTPRoute: install Istio (or the Gateway API CRDs) first`);
   }
+  const gateway = useIstio ? await askRouteGateway(toKubeName(appName, 'Fn app name'), target.namespace, options.gateway, options.action !== undefined) : false;
+  if (gateway === undefined) {
+    return undefined;
+  }
   // What the user is shown is the cluster as read now: the apply refuses objects changed since.
   const { plan, preview, options: carried } = await prepareRoute(target.resources.client, {
     fnAppName: appName,
@@ -73,7 +81,7 @@ export async function routeTraffic(deps: RouteTrafficDeps, node: unknown, option
     namespace: target.namespace,
     lbBaseUrl,
     weights,
-    manifest: useIstio ? { istioApiVersion: apis.istio } : { mode: 'httpRoute' },
+    manifest: useIstio ? { istioApiVersion: apis.istio, ...(gateway ? { gateway: { hosts: [gateway.host], port: gateway.port } } : {}) } : { mode: 'httpRoute' },
   });
   const yamlUri = deps.documents.put(`route-${plan.app.appName}`, toYaml(plan.objects));
   deps.log.info(`route ${plan.app.appName}: options kept: ${carried.kept.join('; ') || 'none'}${carried.dropped.length > 0 ? `; dropped: ${carried.dropped.join('; ')}` : ''}`);

@@ -3,6 +3,9 @@ import * as vscode from 'vscode';
 import { UserError } from '../../common/errors';
 import type { FnConnectionService } from '../../fn/ui/fnConnectionService';
 import type { KubeConnectionService } from '../../kube/ui/kubeConnectionService';
+import { commandIds } from '../../common/commandIds';
+import { registerCommand } from '../../common/vscode/commands';
+import { exposeOnGateway } from './exposeOnGatewayCommand';
 import { registerRouteOptionsCommands } from './routeOptionsCommands';
 import { registerRoutingCommands } from './routingCommands';
 import { RoutingService } from './routingService';
@@ -39,6 +42,7 @@ export function createRoutingFeature(
       vscode.window.createTreeView(routingViewId, { treeDataProvider: provider }),
       ...registerRoutingCommands({ log, routing, documents, fnState: () => fn.state(), listFunctions, memento: context.workspaceState }),
       ...registerRouteOptionsCommands({ log, routing, documents }),
+      registerCommand(log, commandIds.routingExposeOnGateway, (node?: unknown, options?: unknown) => exposeOnGateway({ log, routing, documents }, node, typeof options === 'object' && options !== null ? options : {})),
     ],
   };
 }

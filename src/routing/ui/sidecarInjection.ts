@@ -98,7 +98,7 @@ async function injectWithIstioctl(log: vscode.LogOutputChannel, istioctl: string
   }
   // istioctl reads the injection template from the cluster: the one Fn Mesh is connected to.
   const output = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `istioctl kube-inject (context ${target.context})…` }, () =>
-    runKubeInject(istioctl, deploymentsYaml(plan.objects), target.cli),
+    runKubeInject(istioctl, deploymentsYaml(plan.objects), { connection: target.cli }),
   );
   const objects = withInjectedDeployments(plan.objects, output);
   const added = addedContainers(plan.objects, objects);

@@ -1,12 +1,13 @@
-// kube-inject for Route Traffic, run against stand-in `istioctl` scripts (the real one is not
-// installed in CI): found on PATH, fed the Deployments on stdin, its output put in their place.
+// kube-inject for Route Traffic: finding istioctl on PATH, the arguments Fn Mesh passes, and
+// failures (stand-in scripts that fail). The real istioctl's output is tested in
+// test/integration/mesh/kubeInject.test.ts.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { UserError } from '../../../src/common/errors';
 import type { CliConnection } from '../../../src/kube/cliConnection';
-import { addedContainers, deploymentsYaml, runKubeInject, withInjectedDeployments } from '../../../src/routing/kubeInject';
+import { deploymentsYaml, kubeInjectArgs, runKubeInject, withInjectedDeployments } from '../../../src/routing/kubeInject';
 import { generateManifests } from '../../../src/routing/manifests/appManifests';
 import { helloApp } from '../../fixtures/routing/helloApp';
 
@@ -27,29 +28,41 @@ describe('route traffic: istioctl kube-inject', () => {
 
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it('puts the injected Deployments in place of the generated ones', async () => {
-    // Adds an istio-proxy container after each `containers:` key, as kube-inject would.
-    const tool = script(
-      'istioctl-add',
-      `[ "$1 $2 $3" = "kube-inject -f -" ] || { echo "bad args: $*" >&2; exit 2; }\nsed 's/^\\( *\\)containers:$/&\\n\\1  - name: istio-proxy\\n\\1    image: proxyv2/'`,
-    );
+  it('always names the revision, so istioctl never waits for a cluster to tell it', () => {
+    assert.deepEqual(kubeInjectArgs(), ['kube-inject', '--revision', 'default', '-f', '-']);
+    assert.deepEqual(kubeInjectArgs({ revision: 'canary', offline: { injectConfigFile: 'i', meshConfigFile: 'm', valuesFile: 'v' } }), [
+      'kube-inject',
+      '--revision',
+      'canary',
+      '--injectConfigFile',
+      'i',
+      '--meshConfigFile',
+      'm',
+      '--valuesFile',
+      'v',
+      '-f',
+      '-',
+    ]);
+  });
+
+  it('keeps the generated objects other than Deployments and the namespace', () => {
     const input = deploymentsYaml(objects);
     assert.equal((input.match(/^kind: Deployment$/gm) ?? []).length, 2);
-    const injected = withInjectedDeployments(objects, await runKubeInject(tool, input, connection));
-    assert.deepEqual(injected.map((o) => o.kind), objects.map((o) => o.kind));
-    assert.equal(addedContainers(objects, injected), 2);
-    const deployment = injected.find((o) => o.kind === 'Deployment') as unknown as { metadata: { namespace: string }; spec: { template: { spec: { containers: { name: string }[] } } } };
-    assert.equal(deployment.metadata.namespace, 'hello');
-    assert.ok(deployment.spec.template.spec.containers.some((c) => c.name === 'istio-proxy'));
-    // Everything else is untouched.
-    assert.deepEqual(injected.filter((o) => o.kind !== 'Deployment'), objects.filter((o) => o.kind !== 'Deployment'));
+    // What kube-inject prints has no namespace; the apply needs it back.
+    const injected = withInjectedDeployments(objects, input.replace(/^ {2}namespace: hello$/gm, ''));
+    assert.deepEqual(injected, objects);
+  });
+
+  it('stops an istioctl that hangs', async () => {
+    const hanging = script('istioctl-hang', 'exec sleep 30');
+    await assert.rejects(runKubeInject(hanging, 'x', { timeoutMs: 300 }), /killed by SIGTERM/);
   });
 
   it('reports a failing or incomplete kube-inject without applying anything', async () => {
     const failing = script('istioctl-fail', 'echo "error: no Istio installation found" >&2; exit 1');
-    await assert.rejects(runKubeInject(failing, 'x', connection), (err: unknown) => err instanceof UserError && /exit 1\): error: no Istio installation found/.test(err.message));
+    await assert.rejects(runKubeInject(failing, 'x', { connection }), (err: unknown) => err instanceof UserError && /exit 1\): error: no Istio installation found/.test(err.message));
     assert.throws(() => withInjectedDeployments(objects, 'kind: ConfigMap\nmetadata: {name: x}\n'), /returned no Deployment hello-app-v1; nothing was applied/);
-    await assert.rejects(runKubeInject(path.join(dir, 'missing'), 'x', connection), /could not run/);
+    await assert.rejects(runKubeInject(path.join(dir, 'missing'), 'x', { connection }), /could not run/);
   });
 
   describe('targets the cluster Fn Mesh is connected to, not kubectl\'s current context', () => {
@@ -77,7 +90,7 @@ describe('route traffic: istioctl kube-inject', () => {
     it('passes the fnMesh.kubeconfig file and the context picked in Fn Mesh', async () => {
       const { tool, argv, kubeconfigEnv } = recordingIstioctl();
       const input = deploymentsYaml(objects);
-      const out = await runKubeInject(tool, input, { files: ['/projects/team/kubeconfig.yaml'], source: 'setting', context: 'staging' });
+      const out = await runKubeInject(tool, input, { connection: { files: ['/projects/team/kubeconfig.yaml'], source: 'setting', context: 'staging' } });
       assert.equal(out, input);
       assert.deepEqual(argv(), ['kube-inject', '-f', '-', '--kubeconfig', '/projects/team/kubeconfig.yaml', '--context', 'staging']);
       assert.equal(kubeconfigEnv(), '/projects/team/kubeconfig.yaml');
@@ -86,7 +99,7 @@ describe('route traffic: istioctl kube-inject', () => {
     it('gives a merged KUBECONFIG list as KUBECONFIG, in the same order, with the context', async () => {
       const { tool, argv, kubeconfigEnv } = recordingIstioctl();
       const files = ['/home/dev/.kube/a.yaml', '/home/dev/.kube/b.yaml'];
-      await runKubeInject(tool, 'x', { files, source: 'KUBECONFIG', context: 'b-ctx' });
+      await runKubeInject(tool, 'x', { connection: { files, source: 'KUBECONFIG', context: 'b-ctx' } });
       assert.deepEqual(argv(), ['kube-inject', '-f', '-', '--context', 'b-ctx']);
       assert.equal(kubeconfigEnv(), files.join(path.delimiter));
     });

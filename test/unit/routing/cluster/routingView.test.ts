@@ -3,6 +3,7 @@ import * as assert from 'node:assert/strict';
 import { joinRouting, type RoutingSnapshot } from '../../../../src/routing/cluster/routingView';
 import { injectionDecision, namespaceInjection, podHasSidecar, sidecarState } from '../../../../src/routing/cluster/sidecar';
 import type { LiveObject } from '../../../../src/kube/objects/types';
+import { versionDescription } from '../../../../src/routing/routingTree';
 import { generateManifests } from '../../../../src/routing/manifests/appManifests';
 import { helloApp } from '../../../fixtures/routing/helloApp';
 
@@ -17,12 +18,12 @@ function withStatus(deployment: LiveObject, readyReplicas: number): LiveObject {
   return { ...deployment, status: { readyReplicas } };
 }
 
-function pod(version: string, containers: string[], extra: Partial<LiveObject['metadata']> = {}, initContainers: string[] = []): LiveObject {
+function pod(version: string, containers: string[], extra: Partial<LiveObject['metadata']> = {}, initContainers: (string | { name: string; restartPolicy?: string })[] = []): LiveObject {
   return {
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: { name: `hello-app-${version}-${containers.length}`, namespace: 'hello', labels: { ...managed, app: 'hello-app', version }, ...extra },
-    spec: { containers: containers.map((name) => ({ name })), initContainers: initContainers.map((name) => ({ name })) },
+    spec: { containers: containers.map((name) => ({ name })), initContainers: initContainers.map((c) => (typeof c === 'string' ? { name: c } : c)) },
   };
 }
 
@@ -102,8 +103,19 @@ describe('routing view', () => {
 describe('sidecar checks', () => {
   it('finds the sidecar as a container or a native sidecar init container', () => {
     assert.equal(podHasSidecar(pod('v1', ['proxy', 'istio-proxy'])), true);
-    assert.equal(podHasSidecar(pod('v1', ['proxy'], {}, ['istio-init', 'istio-proxy'])), true);
+    // istiod's native sidecar form: an init container that keeps running (restartPolicy: Always).
+    assert.equal(podHasSidecar(pod('v1', ['proxy'], {}, ['istio-init', { name: 'istio-proxy', restartPolicy: 'Always' }])), true);
+    // An init container of that name that runs to completion is no proxy.
+    assert.equal(podHasSidecar(pod('v1', ['proxy'], {}, ['istio-init', 'istio-proxy'])), false);
     assert.equal(podHasSidecar(pod('v1', ['proxy'], {}, ['istio-init'])), false);
+    assert.equal(sidecarState([pod('v1', ['proxy'], {}, [{ name: 'istio-proxy', restartPolicy: 'Always' }])]), 'injected');
+  });
+
+  it('shows istio-proxy on an injected version, "no sidecar" on one without', () => {
+    const base = { version: 'v1', weight: 90, readyReplicas: 1, desiredReplicas: 1 } as const;
+    assert.equal(versionDescription({ ...base, sidecar: 'injected' }), '90% · 1/1 ready · istio-proxy');
+    assert.equal(versionDescription({ ...base, sidecar: 'missing' }), '90% · 1/1 ready · no sidecar');
+    assert.equal(versionDescription({ ...base, sidecar: 'unknown' }), '90% · 1/1 ready');
   });
 
   it('rates a version by its live pods', () => {

@@ -87,7 +87,7 @@ describe('rules/cluster/clusterFactsWatch', () => {
       deployments: [obj('apps/v1', 'Deployment', 'shop-v1', 'shop', { spec: { template: { metadata: { labels: { app: 'shop', version: 'v1' }, annotations: { a: 'b' } } } } })],
       pods: [
         obj('v1', 'Pod', 'shop-v1-a', 'shop', { spec: { containers: [{ name: 'app' }, { name: 'istio-proxy' }] }, status: { phase: 'Running' } }, { app: 'shop' }),
-        obj('v1', 'Pod', 'shop-v1-b', 'shop', { spec: { containers: [{ name: 'app' }], initContainers: [{ name: 'istio-proxy' }] } }, { app: 'shop' }),
+        obj('v1', 'Pod', 'shop-v1-b', 'shop', { spec: { containers: [{ name: 'app' }], initContainers: [{ name: 'istio-proxy', restartPolicy: 'Always' }] } }, { app: 'shop' }),
         obj('v1', 'Pod', 'shop-v1-c', 'shop', { spec: { containers: [{ name: 'app' }] } }),
         obj('v1', 'Pod', 'job-done', 'shop', { spec: { containers: [{ name: 'app' }] }, status: { phase: 'Succeeded' } }),
       ],

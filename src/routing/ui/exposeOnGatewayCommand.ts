@@ -1,0 +1,152 @@
+// Expose on Ingress Gateway (right-click a routed app, or the palette): adds an Istio Gateway on
+// the `istio: ingressgateway` pods and binds the app's VirtualService to it and to `mesh`, with
+// an external host (default `<app>.<namespace>.example`). Weights and route options stay. The
+// YAML is shown, then applied after a server-side dry-run, as Route Traffic does.
+import * as vscode from 'vscode';
+import { UserError } from '../../common/errors';
+import type { ApplyOutcome } from '../../kube/objects/applyObjects';
+import { describeRef } from '../../kube/objects/types';
+import { toYaml } from '../../kube/objects/yaml';
+import type { RoutedAppView } from '../cluster/routingView';
+import { defaultGatewayHost, planGatewayExposure, type GatewayExposurePlan } from '../gatewayExposure';
+import { gatewayName } from '../manifests/istioManifests';
+import type { RoutingNode } from '../routingTree';
+import type { RoutingService, RoutingTarget } from './routingService';
+import type { YamlDocuments } from './yamlDocuments';
+
+export interface ExposeOnGatewayDeps {
+  readonly log: vscode.LogOutputChannel;
+  readonly routing: RoutingService;
+  readonly documents: YamlDocuments;
+}
+
+/** Given instead of asked (tests, the sampling view): host, port, and `action` instead of the confirmation. */
+export interface ExposeOnGatewayOptions {
+  readonly host?: string;
+  readonly port?: number;
+  readonly action?: 'apply' | 'preview';
+}
+
+async function pickApp(routing: RoutingService, node: unknown): Promise<RoutedAppView | undefined> {
+  const n = node as RoutingNode | undefined;
+  const view = n?.kind === 'routedApp' ? n.view : n?.kind === 'version' ? n.app : undefined;
+  if (view) {
+    return view;
+  }
+  const snapshot = routing.snapshot;
+  const apps = snapshot.kind === 'ready' ? snapshot.apps.filter((a) => a.route.kind === 'VirtualService') : [];
+  if (apps.length === 0) {
+    throw new UserError('no app routed with Istio in this namespace: route its traffic first (Route Traffic)');
+  }
+  const picked = await vscode.window.showQuickPick(
+    apps.map((a) => ({ label: a.appName, description: a.versions.map((v) => `${v.version} ${v.weight}%`).join(' · '), view: a })),
+    { title: 'Expose which routed app on the ingress gateway?' },
+  );
+  return picked?.view;
+}
+
+/** The external host: given, or asked with the default filled in; undefined when cancelled. */
+export async function askGatewayHost(appName: string, namespace: string, given?: string): Promise<string | undefined> {
+  if (given !== undefined) {
+    return given;
+  }
+  return vscode.window.showInputBox({
+    title: `External host of ${appName} on the ingress gateway`,
+    prompt: 'Requests to the gateway with this Host header reach the app (a DNS name; "*." allowed in front)',
+    value: defaultGatewayHost({ appName, namespace }),
+  });
+}
+
+/** Route Traffic's gateway choice: `false` for mesh only, the options to expose, undefined when cancelled. */
+export type RouteGatewayChoice = { readonly host: string; readonly port?: number } | false;
+
+/**
+ * Asks Route Traffic's question "also expose on the ingress gateway?" (and the host), unless
+ * `given` answers it; automation (`action` given) without `given` means mesh only.
+ */
+export async function askRouteGateway(appName: string, namespace: string, given: { readonly host?: string; readonly port?: number } | false | undefined, automated: boolean): Promise<RouteGatewayChoice | undefined> {
+  if (given === false || (given === undefined && automated)) {
+    return false;
+  }
+  if (given === undefined) {
+    const picked = await vscode.window.showQuickPick(
+      [
+        { label: 'Inside the mesh only', expose: false },
+        { label: 'Also on the ingress gateway', description: 'an Istio Gateway on istio-ingressgateway, port 80', expose: true },
+      ],
+      { title: `Where ${appName} answers` },
+    );
+    if (!picked) {
+      return undefined;
+    }
+    if (!picked.expose) {
+      return false;
+    }
+  }
+  const host = given?.host ?? (automated ? defaultGatewayHost({ appName, namespace }) : await askGatewayHost(appName, namespace));
+  return host ? { host, ...(given?.port !== undefined ? { port: given.port } : {}) } : undefined;
+}
+
+/** The one place this command writes: dry-run then apply of the plan's objects. */
+async function applyExposure(deps: ExposeOnGatewayDeps, target: RoutingTarget, plan: GatewayExposurePlan): Promise<ApplyOutcome> {
+  const outcome = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Exposing ${plan.app.appName} on the ingress gateway: dry-run, then apply…` },
+    () => target.resources.apply(plan.objects),
+  );
+  deps.log.info(`expose ${plan.app.appName} on ${plan.exposure.gateway} host ${plan.exposure.host}:${plan.exposure.port}: ${outcome.summary}`);
+  if (outcome.failedPhase === 'dry-run') {
+    // Refused before anything was written (a 409: the route changed since it was read).
+    throw new UserError(outcome.summary);
+  }
+  if (!outcome.ok) {
+    void vscode.window.showErrorMessage(`Fn Mesh: ${outcome.summary}`, 'Roll Back').then(async (choice) => {
+      if (choice === 'Roll Back') {
+        const result = await target.resources.rollback(outcome.rollback);
+        deps.log.info(`rollback of the gateway exposure of ${plan.app.appName}: ${result.summary}`);
+        void vscode.window.showInformationMessage(`Fn Mesh: ${result.summary}`);
+      }
+    }).then(undefined, (err: unknown) => deps.log.error(`rollback of the gateway exposure of ${plan.app.appName} failed: ${String(err)}`));
+    return outcome;
+  }
+  void vscode.window.showInformationMessage(
+    `Fn Mesh: ${plan.app.appName} answers on the ingress gateway for Host ${plan.exposure.host} (port ${plan.exposure.port}).`,
+  );
+  return outcome;
+}
+
+export async function exposeOnGateway(deps: ExposeOnGatewayDeps, node: unknown, options: ExposeOnGatewayOptions = {}): Promise<ApplyOutcome | GatewayExposurePlan | undefined> {
+  const view = await pickApp(deps.routing, node);
+  if (!view) {
+    return undefined;
+  }
+  if (view.route.kind !== 'VirtualService') {
+    throw new UserError(`${view.appName} is routed with a ${view.route.kind}: the ingress gateway needs Istio (a VirtualService)`);
+  }
+  const target = await deps.routing.resolve();
+  const virtualService = await target.resources.get(view.route);
+  if (!virtualService) {
+    throw new UserError(`${describeRef(view.route)} no longer exists: route the app's traffic again`);
+  }
+  const host = await askGatewayHost(view.appName, view.namespace, options.host);
+  if (!host) {
+    return undefined;
+  }
+  const gateway = await target.resources.get({ ...view.route, kind: 'Gateway', name: gatewayName({ appName: view.appName }) });
+  const plan = planGatewayExposure({ virtualService, ...(gateway ? { gateway } : {}), host, ...(options.port !== undefined ? { port: options.port } : {}) });
+  if (options.action === 'preview') {
+    return plan;
+  }
+  if (options.action !== 'apply') {
+    const uri = deps.documents.put(`gateway-${plan.app.appName}`, toYaml(plan.objects));
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preview: true, preserveFocus: true });
+    const choice = await vscode.window.showInformationMessage(
+      `Expose ${plan.app.appName} on the ingress gateway as ${host}? This applies ${plan.objects.map((o) => o.kind).join(' and ')} in ${target.namespace}.`,
+      { modal: true, detail: `Weights stay ${plan.app.versions.map((v) => `${v.version} ${v.weight}%`).join(', ')}; route options stay. A server-side dry-run runs first.` },
+      'Apply',
+    );
+    if (choice !== 'Apply') {
+      return undefined;
+    }
+  }
+  return applyExposure(deps, target, plan);
+}
