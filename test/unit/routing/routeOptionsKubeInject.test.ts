@@ -92,7 +92,7 @@ describe('route traffic: istioctl kube-inject', () => {
       const input = deploymentsYaml(objects);
       const out = await runKubeInject(tool, input, { connection: { files: ['/projects/team/kubeconfig.yaml'], source: 'setting', context: 'staging' } });
       assert.equal(out, input);
-      assert.deepEqual(argv(), ['kube-inject', '-f', '-', '--kubeconfig', '/projects/team/kubeconfig.yaml', '--context', 'staging']);
+      assert.deepEqual(argv(), ['kube-inject', '--revision', 'default', '-f', '-', '--kubeconfig', '/projects/team/kubeconfig.yaml', '--context', 'staging']);
       assert.equal(kubeconfigEnv(), '/projects/team/kubeconfig.yaml');
     });
 
@@ -100,7 +100,7 @@ describe('route traffic: istioctl kube-inject', () => {
       const { tool, argv, kubeconfigEnv } = recordingIstioctl();
       const files = ['/home/dev/.kube/a.yaml', '/home/dev/.kube/b.yaml'];
       await runKubeInject(tool, 'x', { connection: { files, source: 'KUBECONFIG', context: 'b-ctx' } });
-      assert.deepEqual(argv(), ['kube-inject', '-f', '-', '--context', 'b-ctx']);
+      assert.deepEqual(argv(), ['kube-inject', '--revision', 'default', '-f', '-', '--context', 'b-ctx']);
       assert.equal(kubeconfigEnv(), files.join(path.delimiter));
     });
   });
