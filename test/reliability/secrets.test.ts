@@ -41,7 +41,7 @@ describe('reliability: no trace of a bearer token or a client key in messages an
       stream.write = ((chunk: unknown, ...rest: unknown[]) => {
         seen.push(String(chunk));
         return (write as (...a: unknown[]) => boolean)(chunk, ...rest);
-      }) as typeof stream.write;
+      });
       restore.push(() => (stream.write = write));
     }
     const admin = fs.readFileSync(requiredEnv('KUBECONFIG').split(':')[0] ?? '', 'utf8');
