@@ -9,6 +9,8 @@
 #   scripts/controlplane.sh start    build if needed, start everything, wait until ready
 #   scripts/controlplane.sh stop     stop what start started (by pid files; idempotent)
 #   scripts/controlplane.sh status   show what runs and whether the API server is ready
+#   scripts/controlplane.sh stop-apiserver   stop only kube-apiserver (etcd keeps the data)
+#   scripts/controlplane.sh start-apiserver  start kube-apiserver again on the kept state
 #   scripts/controlplane.sh env      print export lines (eval "$(scripts/controlplane.sh env)")
 #   scripts/controlplane.sh kubectl ARGS...   the built kubectl, as the admin user
 #
@@ -460,6 +462,18 @@ cmd_start() {
   log "admin: KUBECONFIG=$state/kubeconfig   limited: $state/kubeconfig-limited"
 }
 
+# The reliability tests stop the API server under a running client and start it again: etcd,
+# certificates and tokens stay, so every object and credential survives.
+cmd_start_apiserver() {
+  start_ms="$(now_ms)"
+  [[ -f "$state/tokens.csv" ]] || die "no $state/tokens.csv: run '$0 start' first"
+  is_running fn-mesh-etcd || die "etcd is not running: run '$0 start' first"
+  is_running kube-apiserver && return 0
+  port_free "$api_port" || die "port $api_port on 127.0.0.1 is in use (set FN_MESH_APISERVER_PORT to another port)"
+  deadline=$((SECONDS + timeout_s))
+  start_apiserver
+}
+
 cmd_status() {
   local name rc=0
   for name in "${COMPONENTS[@]}"; do
@@ -492,13 +506,15 @@ main() {
     build) cmd_build ;;
     start) cmd_start ;;
     stop) cmd_stop ;;
+    stop-apiserver) stop_one kube-apiserver ;;
+    start-apiserver) cmd_start_apiserver ;;
     status) cmd_status ;;
     env) cmd_env ;;
     kubectl)
       [[ -f "$state/kubeconfig" ]] || die "no $state/kubeconfig: run '$0 start' first"
       exec "$bin/kubectl" --kubeconfig "$state/kubeconfig" --cache-dir "$kubectl_cache" "$@"
       ;;
-    *) die "usage: $0 build|start|stop|status|env|kubectl ARGS..." ;;
+    *) die "usage: $0 build|start|stop|stop-apiserver|start-apiserver|status|env|kubectl ARGS..." ;;
   esac
 }
 

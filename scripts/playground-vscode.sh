@@ -41,6 +41,22 @@ if [[ ! -s "$token_file" ]]; then
 fi
 token="$(<"$token_file")"
 
+# The newcomer's workbench: no welcome page, tips, secondary side bar or chat in the way. Written on
+# every start (the playground's own user data; a user's VS Code is not touched).
+mkdir -p "$state/user-data/User"
+cat >"$state/user-data/User/settings.json" <<'JSON'
+{
+  "workbench.startupEditor": "none",
+  "workbench.tips.enabled": false,
+  "workbench.welcomePage.walkthroughs.openOnInstall": false,
+  "workbench.secondarySideBar.defaultVisibility": "hidden",
+  "chat.disableAIFeatures": true,
+  "telemetry.telemetryLevel": "off",
+  "extensions.autoCheckUpdates": false,
+  "update.mode": "none"
+}
+JSON
+
 server_log="$state/server.log"
 log "installing $(basename "$vsix") and starting the VS Code server on 127.0.0.1:$port (log: $server_log)"
 # setsid: the server and its helpers (file watcher, extension host, ...) get
@@ -50,6 +66,9 @@ setsid "$node24" "$server_main" \
   --connection-token-file "$token_file" \
   --accept-server-license-terms \
   --telemetry-level off \
+  `# This server only opens the playground's own folder, made from this clone: trusted, not` \
+  `# Restricted Mode (the flag is the server's, not a user setting; no other folder is served).` \
+  --disable-workspace-trust \
   --user-data-dir "$state/user-data" \
   --server-data-dir "$state/server-data" \
   --extensions-dir "$state/extensions" \

@@ -10,12 +10,12 @@
 #   packaging of the VSIX.
 # Every server it starts is stopped on exit. Ends with "total: N passed, N failed".
 #
-#   FN_MESH_TEST_TIERS="unit integration host ui package"   the tiers to run (default: all)
+#   FN_MESH_TEST_TIERS="unit integration reliability host ui package"   the tiers to run (default: all)
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-tiers=" ${FN_MESH_TEST_TIERS:-unit integration host ui package} "
+tiers=" ${FN_MESH_TEST_TIERS:-unit integration reliability host ui package} "
 wants() { [[ "$tiers" == *" $1 "* ]]; }
 
 # Tests use their own ports and state, so they never disturb a running playground.
@@ -92,7 +92,7 @@ if wants unit; then
   run_tier unit npx mocha "out/test/unit/**/*.test.js"
 fi
 
-if wants integration || wants host || wants ui; then
+if wants integration || wants reliability || wants host || wants ui; then
   step "start the Fn server, the 2018 API stand-in and the local control plane"
   bash scripts/fnserver.sh start
   started+=("bash scripts/fnserver.sh stop")
@@ -133,6 +133,12 @@ if wants integration; then
   tally_from tools "$root/test-output/mesh-gateway-it.log" '^\s*--- PASS' '^\s*--- FAIL' gateway-istiod
   # --exit: client-node keeps HTTP agents and watch sockets alive after the last test.
   run_tier integration npx mocha --exit --timeout 60000 "out/test/integration/**/*.test.js"
+fi
+
+if wants reliability; then
+  # Stops and starts kube-apiserver and istiod under running clients (scripts/controlplane.sh
+  # stop-apiserver/start-apiserver, scripts/istio.sh stop/start); leaves them running.
+  run_tier reliability npx mocha --exit --timeout 60000 "out/test/reliability/**/*.test.js"
 fi
 
 if wants host; then

@@ -205,14 +205,21 @@ export class FnHttpClient implements FnClient, fnWriter.FnWriter, fnWriter.FnWri
     return body as Json;
   }
 
+  /** A server's text for a message: masked tokens and PEM blocks, and never our own credential (a server may echo it). */
+  private scrub(text: string): string {
+    const credential = this.options.authorization?.replace(/^\S+\s+/, '');
+    const masked = redactText(text);
+    return credential && credential.length >= 4 ? masked.split(credential).join('***') : masked;
+  }
+
   private statusError(res: HttpResponse, path: string, method = 'GET'): FnApiError {
     let detail = '';
     try {
       const body = JSON.parse(res.body) as { message?: unknown; error?: { message?: unknown } };
       const msg = body.message ?? body.error?.message;
-      detail = typeof msg === 'string' ? `: ${msg}` : '';
+      detail = typeof msg === 'string' ? `: ${this.scrub(msg)}` : '';
     } catch {
-      detail = res.body ? `: ${redactText(res.body.slice(0, 200)).trim()}` : '';
+      detail = res.body ? `: ${this.scrub(res.body.slice(0, 200)).trim()}` : '';
     }
     const hint = res.status === 401 || res.status === 403 ? ' (the Fn server wants credentials this client does not have)' : '';
     return new FnApiError(`${method} ${path} failed with ${res.status} ${res.statusText}${detail}${hint}`, res.status);

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { commandIds } from '../../common/commandIds';
 import { UserError } from '../../common/errors';
 import { registerCommand } from '../../common/vscode/commands';
+import { restrictedString } from '../../common/vscode/settings';
 import type { KubeConnectionService } from '../../kube/ui/kubeConnectionService';
 import { isRuleText } from '../engine/ruleTexts';
 import type { IstioFinding } from '../istioctl/istioctlOutput';
@@ -19,7 +20,8 @@ export const istioctlSource = 'istioctl';
 export function registerIstioctlCommand(log: vscode.LogOutputChannel, kube?: KubeConnectionService): vscode.Disposable[] {
   const collection = vscode.languages.createDiagnosticCollection('fn-mesh-istioctl');
   const command = registerCommand(log, commandIds.rulesAnalyzeWithIstioctl, async () => {
-    const configured = vscode.workspace.getConfiguration('fnMesh').get<string>('rules.istioctlPath')?.trim();
+    // A program path from an untrusted workspace's settings is never run (only the user's own value).
+    const configured = restrictedString(vscode.workspace.getConfiguration('fnMesh'), 'rules.istioctlPath')?.trim();
     const binary = findIstioctl(configured || undefined);
     if (!binary) {
       throw new UserError('istioctl not found: set fnMesh.rules.istioctlPath or put istioctl on PATH');
