@@ -5,7 +5,7 @@
 // longer routed). Reads the VirtualService (Istio) or the HTTPRoute (Gateway API). Pure.
 import { UserError } from '../common/errors';
 import { describeRef, refOf, type LiveObject } from '../kube/objects/types';
-import { annotations } from './manifests/kubeObject';
+import { annotations, parseFunctionsAnnotation } from './manifests/kubeObject';
 import { weightedRouteName, type HeaderPin, type MirrorOptions, type OutlierDetectionOptions, type RouteOptions } from './manifests/routeOptions';
 import { versionObjectName } from './names';
 import { parseDuration, readOutlierDetection, readRouteOptions } from './routeOptionsRead';
@@ -29,7 +29,7 @@ export interface CarriedOptions {
 export function readHttpRouteOptions(route: LiveObject): RouteOptions {
   const ref = describeRef(refOf(route));
   const app = route.metadata.name;
-  const versions = (route.metadata.annotations?.[annotations.functions] ?? '').split(',').map((pair) => pair.split('=')[0]?.trim() ?? '');
+  const versions = [...parseFunctionsAnnotation(route.metadata.annotations?.[annotations.functions]).keys()];
   const versionOfBackend = (name: unknown): string => versions.find((v) => v !== '' && versionObjectName(app, v) === name) ?? String(name);
   const rules = list(isMap(route.spec) ? route.spec.rules : undefined);
   const weightedAt = rules.findIndex((r) => r.name === weightedRouteName);

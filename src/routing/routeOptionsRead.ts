@@ -7,7 +7,7 @@ import type { FnApiVersion } from '../fn/model';
 import { readWeightedRoute } from './cluster/routeWeights';
 import { describeRef, refOf, type LiveObject } from '../kube/objects/types';
 import type { IstioApiVersion } from './manifests/istioManifests';
-import { annotations, partOfLabel } from './manifests/kubeObject';
+import { annotations, parseFunctionsAnnotation, partOfLabel } from './manifests/kubeObject';
 import { weightedRouteName, type HeaderPin, type OutlierDetectionOptions, type RouteOptions } from './manifests/routeOptions';
 import { checkRoutedApp, type RoutedApp } from './model';
 
@@ -51,12 +51,7 @@ export function routedAppOf(vs: LiveObject): RoutedApp {
     throw new UserError(`${describeRef(refOf(vs))}: route options need Istio (a VirtualService); this app is routed with a ${vs.kind}`);
   }
   const meta = vs.metadata;
-  const functions = new Map(
-    (meta.annotations?.[annotations.functions] ?? '')
-      .split(',')
-      .map((pair) => pair.split('=').map((s) => s.trim()))
-      .filter((p): p is [string, string] => p.length === 2 && p[0] !== '' && p[1] !== ''),
-  );
+  const functions = parseFunctionsAnnotation(meta.annotations?.[annotations.functions]);
   const api: FnApiVersion = meta.annotations?.[annotations.fnApi] === 'v1' ? 'v1' : 'v2';
   const appName = meta.labels?.[partOfLabel] ?? meta.name;
   const app: RoutedApp = {

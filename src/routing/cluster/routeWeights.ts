@@ -1,7 +1,7 @@
 // Reads the weighted route of a live VirtualService or HTTPRoute (which version gets what share)
 // and writes new weights as one JSON patch. Pure: no `vscode`.
 import { UserError } from '../../common/errors';
-import { annotations, partOfLabel } from '../manifests/kubeObject';
+import { annotations, parseFunctionsAnnotation, partOfLabel } from '../manifests/kubeObject';
 import { weightedRouteName } from '../manifests/routeOptions';
 import { versionObjectName } from '../names';
 import { formatWeights, type Weights } from '../weights';
@@ -47,11 +47,7 @@ function weightedRule(rules: Json[], matchKey: string): number {
 
 /** Version names of an app-level object, from its `fn-mesh.io/functions` annotation (`v1=fnA,v2=fnB`). */
 export function versionsOfAnnotation(obj: LiveObject): string[] {
-  const text = obj.metadata.annotations?.[annotations.functions] ?? '';
-  return text
-    .split(',')
-    .map((pair) => pair.split('=')[0]?.trim() ?? '')
-    .filter((v) => v.length > 0);
+  return [...parseFunctionsAnnotation(obj.metadata.annotations?.[annotations.functions]).keys()];
 }
 
 function istioEntries(obj: LiveObject, spec: Json): { rule: number; entries: RouteEntry[] } {

@@ -1,7 +1,7 @@
 // Joins the watched objects of a namespace into what the tree shows: routed apps → versions with
 // their weight, the Fn function each forwards to, proxy readiness and sidecar state, plus the
 // problems that make routing silently not apply. Pure: no `vscode`.
-import { annotations, appLabel, managedByLabel, managedByValue, partOfLabel, versionLabel } from '../manifests/kubeObject';
+import { annotations, appLabel, parseFunctionsAnnotation, managedByLabel, managedByValue, partOfLabel, versionLabel } from '../manifests/kubeObject';
 import { describeError } from '../../common/errors';
 import { readWeightedRoute } from './routeWeights';
 import { sidecarState, type SidecarState } from './sidecar';
@@ -45,9 +45,7 @@ function label(obj: LiveObject, key: string): string | undefined {
 
 /** `v1=fnA,v2=fnB` → version → function. */
 function functionsByVersion(route: LiveObject): Map<string, string> {
-  const text = route.metadata.annotations?.[annotations.functions] ?? '';
-  const pairs = text.split(',').map((pair) => pair.split('=').map((s) => s.trim()));
-  return new Map(pairs.filter((p): p is [string, string] => p.length === 2 && p[0] !== '' && p[1] !== '').map(([v, f]) => [v, f]));
+  return parseFunctionsAnnotation(route.metadata.annotations?.[annotations.functions]);
 }
 
 function number(value: unknown, fallback: number): number {

@@ -65,6 +65,16 @@ function functionsAnnotation(app: RoutedApp): string {
   return app.versions.map((v) => `${v.version}=${v.fnName}`).join(',');
 }
 
+/**
+ * The `fn-mesh.io/functions` annotation of an app-level object read back: version → Fn function,
+ * in the order written. The one reader of that format: entries without both parts are skipped
+ * (a hand-edited annotation never throws); undefined or empty text gives an empty map.
+ */
+export function parseFunctionsAnnotation(text: string | undefined): Map<string, string> {
+  const pairs = (text ?? '').split(',').map((pair) => pair.split('=').map((s) => s.trim()));
+  return new Map(pairs.filter((p): p is [string, string] => p.length === 2 && p[0] !== '' && p[1] !== ''));
+}
+
 /** Metadata of an object that belongs to the app as a whole (Service, Istio rules, HTTPRoute). */
 export function appMeta(app: RoutedApp, name: string): ObjectMeta {
   return {
