@@ -14,13 +14,22 @@ export interface RoutingApis {
 
 const istioGroup = 'networking.istio.io';
 
-export async function discoverRoutingApis(client: KubeClient): Promise<RoutingApis> {
-  const [v1, v1beta1, gateway] = await Promise.all([
-    client.servedKinds(`${istioGroup}/v1`),
-    client.servedKinds(`${istioGroup}/v1beta1`),
-    client.servedKinds(gatewayApiVersion),
-  ]);
-  const istio: IstioApiVersion | undefined = v1?.has('VirtualService') ? 'v1' : v1beta1?.has('VirtualService') ? 'v1beta1' : undefined;
+/**
+ * Each of `kinds` that the cluster serves in `networking.istio.io`, in the version Fn Mesh prefers
+ * (`v1`, else `v1beta1`), in the order given; kinds served in neither are left out. The one
+ * reading of Istio's API versions (Route Traffic and the cluster-aware rule checks share it).
+ */
+export async function servedIstioTypes(client: Pick<KubeClient, 'servedKinds'>, kinds: readonly string[]): Promise<ResourceType[]> {
+  const [v1, v1beta1] = await Promise.all([client.servedKinds(`${istioGroup}/v1`), client.servedKinds(`${istioGroup}/v1beta1`)]);
+  return kinds.flatMap((kind): ResourceType[] => {
+    const version: IstioApiVersion | undefined = v1?.has(kind) ? 'v1' : v1beta1?.has(kind) ? 'v1beta1' : undefined;
+    return version ? [{ apiVersion: `${istioGroup}/${version}`, kind }] : [];
+  });
+}
+
+export async function discoverRoutingApis(client: Pick<KubeClient, 'servedKinds'>): Promise<RoutingApis> {
+  const [[virtualService], gateway] = await Promise.all([servedIstioTypes(client, ['VirtualService']), client.servedKinds(gatewayApiVersion)]);
+  const istio = virtualService ? (virtualService.apiVersion.slice(istioGroup.length + 1) as IstioApiVersion) : undefined;
   return { istio, httpRoute: gateway?.has('HTTPRoute') ?? false };
 }
 

@@ -5,7 +5,7 @@
 // editor: failures are logged and the watches retry. Pure: no `vscode`.
 import type { ClusterFacts, NamespaceFact, ServiceFact, WorkloadFact } from '../clusterFacts';
 import { describeKubeError, kubeStatusCode } from '../../kube/kubeErrors';
-import { deploymentType, namespaceType, podType, serviceType } from '../../routing/cluster/discovery';
+import { deploymentType, namespaceType, podType, servedIstioTypes, serviceType } from '../../routing/cluster/discovery';
 import type { KubeClient } from '../../kube/objects/kubeClient';
 import { backoffDelay } from '../../kube/objects/objectApiClient';
 import { podHasSidecar } from '../../routing/cluster/sidecar';
@@ -13,7 +13,6 @@ import type { Disposable, LiveObject, ResourceType } from '../../kube/objects/ty
 
 /** The Istio kinds whose cluster objects the checks look at (hosts, subsets, gateways, service entries). */
 const istioKinds = ['VirtualService', 'DestinationRule', 'Gateway', 'ServiceEntry'] as const;
-const istioGroup = 'networking.istio.io';
 
 export interface FactsLog {
   info(message: string): void;
@@ -83,9 +82,8 @@ export function factsOf(lists: { readonly [K in 'services' | 'deployments' | 'po
 }
 
 /** The Istio routing kinds the cluster serves, in its preferred version (v1, else v1beta1). */
-async function istioTypes(client: KubeClient): Promise<ResourceType[]> {
-  const [v1, v1beta1] = await Promise.all([client.servedKinds(`${istioGroup}/v1`), client.servedKinds(`${istioGroup}/v1beta1`)]);
-  return istioKinds.flatMap((kind) => (v1?.has(kind) ? [`${istioGroup}/v1`] : v1beta1?.has(kind) ? [`${istioGroup}/v1beta1`] : []).map((apiVersion) => ({ apiVersion, kind })));
+function istioTypes(client: KubeClient): Promise<ResourceType[]> {
+  return servedIstioTypes(client, istioKinds);
 }
 
 type Group = 'services' | 'deployments' | 'pods' | 'namespaces' | 'resources';
