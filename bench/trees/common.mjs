@@ -21,7 +21,7 @@ export function getJson(url, options = {}) {
   const lib = url.startsWith('https:') ? https : http;
   return new Promise((resolve, reject) => {
     lib
-      .get(url, { ...options, headers: { accept: 'application/json' } }, (res) => {
+      .get(url, { ...options, headers: { ...options.headers, accept: 'application/json' } }, (res) => {
         const chunks = [];
         res.on('data', (c) => chunks.push(c));
         res.on('end', () => {
