@@ -55,7 +55,14 @@ export function watchRouting(
   const watches = [...sources].map(([source, type]) =>
     client.watch(type, namespace, selector, {
       onChange(items) {
+        const first = latest.size < sources.size;
         latest.set(source, items);
+        if (first && latest.size === sources.size) {
+          // The last watch has just listed: the first complete view goes out at once.
+          clearTimeout(timer);
+          publish();
+          return;
+        }
         timer ??= setTimeout(publish, options.debounceMs ?? 50);
       },
       onError(err, retryInMs) {
