@@ -107,7 +107,10 @@ await new Promise((resolve) => setTimeout(resolve, 300));
 const watchRows = [];
 for (let i = 0; i < n; i++) {
   const app = appName(i);
-  const w1 = 80 - (i % 5) * 10;
+  // A weight the route does not have yet (an earlier run may have left any value): else no event.
+  const now = await client.get({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', namespace, name: app });
+  const current = now.spec.http.at(-1).route[0].weight;
+  const w1 = current === 80 - (i % 5) * 10 ? 75 - (i % 5) * 10 : 80 - (i % 5) * 10;
   const weights = `${w1}/${100 - w1}`;
   const [fnMeshAt, rawAt] = [shown(app, weights), rawShown(app, weights)];
   const patch = [
@@ -131,8 +134,11 @@ const applyRows = { fnMesh: [], kubectl: [] };
 const vsType = { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService' };
 for (let i = 0; i < n; i++) {
   const app = appName(100 + i);
-  for (const [tool, w1] of [['kubectl', 70], ['fnMesh', 60]]) {
-    const [a, b] = i % 2 === 0 ? [w1, 100 - w1] : [100 - w1, w1];
+  const now = await client.get({ ...vsType, namespace, name: app });
+  const start = now.spec.http.at(-1).route[0].weight;
+  for (const [tool, w1] of [['kubectl', start === 70 ? 65 : 70], ['fnMesh', start === 60 ? 55 : 60]]) {
+    // Never the route's weights already: each tool writes a real change.
+    const [a, b] = [w1, 100 - w1];
     const target = `${a}/${b}`;
     let ms;
     if (tool === 'fnMesh') {
