@@ -2,12 +2,15 @@
 //   dist/extension.js   what activation loads: small;
 //   dist/clientNode.js  @kubernetes/client-node (ESM, several MB), loaded by the first Kubernetes
 //                       feature that runs, through src/kube/clientNode.ts;
+//   dist/yaml.js, dist/jsYaml.js  the YAML parsers (about 360 KB), loaded the first time one of
+//                       their exports is read (see lazyParsers), never by activation;
 //   dist/ruleWorker.js  the rule engine's worker thread (validation off the extension host's thread);
 //   dist/cli.js         the rule engine for CI (`node dist/cli.js check <paths>`);
 //   dist/sampling.js    the sampling core (undici, hdr-histogram-js, stdlib), loaded on the first
 //                       Start Sampling through src/sampling/ui/samplingCore.ts;
 //   dist/samplingChart.js/.css  the chart webview's script (uPlot), for the browser.
 import * as esbuild from 'esbuild';
+import { createRequire } from 'node:module';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -42,12 +45,42 @@ const samplingApart = {
   },
 };
 
+/** Parser packages kept out of extension.js, and the file each is bundled into. */
+const lazyParsers = { yaml: 'yaml.js', 'js-yaml': 'jsYaml.js' };
+
+/**
+ * In extension.js, `yaml` and `js-yaml` become stubs whose exports are getters: the first read of
+ * one requires the parser's own bundle. Activation then evaluates no parser; the export names are
+ * taken from the installed package at build time.
+ */
+const parsersApart = {
+  name: 'parsers-apart',
+  setup(build) {
+    const filter = new RegExp(`^(${Object.keys(lazyParsers).join('|')})$`);
+    build.onResolve({ filter }, (args) => ({ path: args.path, namespace: 'lazy-parser' }));
+    build.onResolve({ filter: /.*/, namespace: 'lazy-parser' }, (args) => ({ path: args.path, external: true }));
+    build.onLoad({ filter: /.*/, namespace: 'lazy-parser' }, (args) => {
+      const names = Object.keys(createRequire(import.meta.url)(args.path));
+      return {
+        loader: 'js',
+        contents: [
+          'let real;',
+          `const load = () => (real ??= require(${JSON.stringify(`./${lazyParsers[args.path]}`)}));`,
+          `for (const name of ${JSON.stringify(names)}) {`,
+          '  Object.defineProperty(exports, name, { enumerable: true, get: () => load()[name] });',
+          '}',
+        ].join('\n'),
+      };
+    });
+  },
+};
+
 const builds = [
   {
     ...common,
     entryPoints: ['src/extension.ts'],
     outfile: 'dist/extension.js',
-    plugins: [clientNodeApart, samplingApart],
+    plugins: [clientNodeApart, samplingApart, parsersApart],
     // Turn `import()` into `require()` so the external chunk loads as CommonJS.
     supported: { 'dynamic-import': false },
   },
@@ -57,6 +90,11 @@ const builds = [
     outfile: 'dist/clientNode.js',
     mainFields: ['module', 'main'],
   },
+  ...Object.entries(lazyParsers).map(([pkg, file]) => ({
+    ...common,
+    stdin: { contents: `module.exports = require(${JSON.stringify(pkg)});`, resolveDir: '.', sourcefile: file, loader: 'js' },
+    outfile: `dist/${file}`,
+  })),
   { ...common, entryPoints: ['src/rules/engine/ruleWorker.ts'], outfile: 'dist/ruleWorker.js' },
   { ...common, entryPoints: ['src/rules/cli/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   {

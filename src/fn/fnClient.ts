@@ -27,12 +27,21 @@ export interface FnHttpClientOptions {
   readonly pageSize?: number;
   /** Sent as `Authorization` when set; never logged. */
   readonly authorization?: string;
+  /**
+   * Requests in flight at most (default 8); more wait their turn. A fully expanded tree asks for
+   * every app's functions at once: a few connections kept busy answer 1,000 apps sooner than
+   * 1,000 connections opened together (bench/trees).
+   */
+  readonly maxConcurrent?: number;
 }
 
 const maxPages = 10_000;
+const defaultMaxConcurrent = 8;
 
 export class FnHttpClient implements FnClient, fnWriter.FnWriter, fnWriter.FnWriteTransport {
   private detected: Promise<FnApiVersion> | undefined;
+  private inFlight = 0;
+  private readonly waiting: (() => void)[] = [];
 
   constructor(
     readonly apiUrl: string,
@@ -167,7 +176,30 @@ export class FnHttpClient implements FnClient, fnWriter.FnWriter, fnWriter.FnWri
     return { items, truncated: true };
   }
 
-  private async send(path: string, query: Record<string, string>, signal?: AbortSignal, write?: { method: string; body: string }): Promise<HttpResponse> {
+  /** Runs `request` once fewer than `maxConcurrent` requests are in flight; hands its slot on after. */
+  private async limited<T>(request: () => Promise<T>): Promise<T> {
+    if (this.inFlight >= (this.options.maxConcurrent ?? defaultMaxConcurrent)) {
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    } else {
+      this.inFlight++;
+    }
+    try {
+      return await request();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) {
+        next();
+      } else {
+        this.inFlight--;
+      }
+    }
+  }
+
+  private send(path: string, query: Record<string, string>, signal?: AbortSignal, write?: { method: string; body: string }): Promise<HttpResponse> {
+    return this.limited(() => this.sendNow(path, query, signal, write));
+  }
+
+  private async sendNow(path: string, query: Record<string, string>, signal?: AbortSignal, write?: { method: string; body: string }): Promise<HttpResponse> {
     const url = new URL(this.apiUrl + path);
     for (const [k, v] of Object.entries(query)) {
       url.searchParams.set(k, v);

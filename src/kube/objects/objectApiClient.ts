@@ -3,7 +3,8 @@
 // server's own JSON: client-node's typed models would drop fields they do not know, rename a few
 // (`_exec`) and turn timestamps into Dates, none of which server-side apply or a diff can afford.
 // Pure: no `vscode`.
-import type { KubeConfig, KubernetesListObject, KubernetesObject, RequestContext, ResponseContext } from '@kubernetes/client-node' with { 'resolution-mode': 'import' };
+import * as https from 'node:https';
+import type { Cluster, KubeConfig, KubernetesListObject, KubernetesObject, RequestContext, ResponseContext } from '@kubernetes/client-node' with { 'resolution-mode': 'import' };
 import { clientNode, type ClientNode } from '../clientNode';
 import { kubeStatusCode } from '../kubeErrors';
 import { fieldManager, type ApplyOptions, type DeleteOptions, type KubeClient, type WatchListener } from './kubeClient';
@@ -78,7 +79,39 @@ function makePlainApi(k8s: ClientNode, config: KubeConfig): PlainApi {
     }
   }
   // Not PlainObjectApi.makeApiClient: that one constructs the base class. Every call names its namespace.
-  return config.makeApiClient(PlainObjectApi);
+  return withPooledAgents(config).makeApiClient(PlainObjectApi);
+}
+
+/**
+ * `config` whose HTTPS agents keep their connections: client-node makes a new agent, hence a new
+ * TLS handshake, for every request. Agents are reused while the cluster and TLS material are the
+ * same (a rotated client certificate gets a new one); proxies keep client-node's own agents.
+ */
+function withPooledAgents(config: KubeConfig): KubeConfig {
+  const agents = new Map<string, https.Agent>();
+  const pooled = Object.create(config) as KubeConfig;
+  // client-node's own (private) agent factory, called by every request it sends.
+  const hooks = pooled as unknown as { createAgent(cluster: Cluster | null, options: https.AgentOptions): unknown };
+  const createAgent = hooks.createAgent.bind(pooled);
+  hooks.createAgent = (cluster, options) => {
+    if (!cluster?.server.startsWith('https:') || cluster.proxyUrl) {
+      return createAgent(cluster, options);
+    }
+    const key = JSON.stringify([cluster.server, options.ca, options.cert, options.key, options.pfx, options.rejectUnauthorized, options.servername]);
+    let agent = agents.get(key);
+    if (!agent) {
+      if (agents.size >= 8) {
+        for (const old of agents.values()) {
+          old.destroy();
+        }
+        agents.clear();
+      }
+      agent = new https.Agent({ ...options, keepAlive: true });
+      agents.set(key, agent);
+    }
+    return agent;
+  };
+  return pooled;
 }
 
 function refSpec(ref: ObjectRef): ResourceType & { metadata: { name: string; namespace?: string } } {

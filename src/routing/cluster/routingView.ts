@@ -57,10 +57,48 @@ function subsetNames(rule: LiveObject | undefined): Set<string> {
   return new Set(subsets.map((s) => s.name ?? ''));
 }
 
-function appView(route: LiveObject, snapshot: RoutingSnapshot): RoutedAppView {
+/** DestinationRules by namespace and name; deployments and pods by namespace, app and version: one pass, so joining is linear in the objects. */
+interface WorkloadIndex {
+  readonly destinationRules: ReadonlyMap<string, LiveObject>;
+  /** The first Deployment of each (namespace, part-of app, version), as a search in list order finds. */
+  readonly deployments: ReadonlyMap<string, LiveObject>;
+  /** The pods of each (namespace, `app` label, version). */
+  readonly pods: ReadonlyMap<string, readonly LiveObject[]>;
+}
+
+const workloadKey = (namespace: string, app: string | undefined, version: string | undefined): string => `${namespace}\0${app ?? ''}\0${version ?? ''}`;
+
+function indexWorkloads(snapshot: RoutingSnapshot): WorkloadIndex {
+  const destinationRules = new Map<string, LiveObject>();
+  for (const d of snapshot.destinationRules) {
+    const key = workloadKey(d.metadata.namespace ?? '', d.metadata.name, undefined);
+    if (!destinationRules.has(key)) {
+      destinationRules.set(key, d);
+    }
+  }
+  const deployments = new Map<string, LiveObject>();
+  for (const d of snapshot.deployments) {
+    const key = workloadKey(d.metadata.namespace ?? '', label(d, partOfLabel), label(d, versionLabel));
+    if (!deployments.has(key)) {
+      deployments.set(key, d);
+    }
+  }
+  const pods = new Map<string, LiveObject[]>();
+  for (const p of snapshot.pods) {
+    const key = workloadKey(p.metadata.namespace ?? '', label(p, appLabel), label(p, versionLabel));
+    const list = pods.get(key);
+    if (list) {
+      list.push(p);
+    } else {
+      pods.set(key, [p]);
+    }
+  }
+  return { destinationRules, deployments, pods };
+}
+
+function appView(route: LiveObject, index: WorkloadIndex): RoutedAppView {
   const namespace = route.metadata.namespace ?? '';
   const appName = label(route, partOfLabel) ?? route.metadata.name;
-  const inApp = (o: LiveObject): boolean => o.metadata.namespace === namespace && label(o, partOfLabel) === appName;
   const warnings: string[] = [];
   let entries: { version: string; weight: number }[] = [];
   try {
@@ -70,15 +108,15 @@ function appView(route: LiveObject, snapshot: RoutingSnapshot): RoutedAppView {
   }
   const functions = functionsByVersion(route);
   const rule =
-    route.kind === 'VirtualService' ? snapshot.destinationRules.find((d) => d.metadata.namespace === namespace && d.metadata.name === route.metadata.name) : undefined;
+    route.kind === 'VirtualService' ? index.destinationRules.get(workloadKey(namespace, route.metadata.name, undefined)) : undefined;
   if (route.kind === 'VirtualService' && !rule) {
     warnings.push(`No DestinationRule "${route.metadata.name}": the route's subsets are not defined, so no traffic reaches any version`);
   }
   const subsets = subsetNames(rule);
 
   const versions = entries.map(({ version, weight }): VersionView => {
-    const deployment = snapshot.deployments.find((d) => inApp(d) && label(d, versionLabel) === version);
-    const pods = snapshot.pods.filter((p) => p.metadata.namespace === namespace && label(p, appLabel) === appName && label(p, versionLabel) === version);
+    const deployment = index.deployments.get(workloadKey(namespace, appName, version));
+    const pods = index.pods.get(workloadKey(namespace, appName, version)) ?? [];
     const sidecar = sidecarState(pods);
     const fnName = functions.get(version) ?? deployment?.metadata.annotations?.[annotations.function];
     if (!deployment) {
@@ -109,8 +147,9 @@ function kindRank(view: RoutedAppView): number {
 
 /** One view per route Fn Mesh manages, sorted by app name (VirtualService before HTTPRoute). */
 export function joinRouting(snapshot: RoutingSnapshot): RoutedAppView[] {
+  const index = indexWorkloads(snapshot);
   return snapshot.routes
     .filter((r) => label(r, managedByLabel) === managedByValue && !r.metadata.deletionTimestamp)
-    .map((r) => appView(r, snapshot))
+    .map((r) => appView(r, index))
     .sort((a, b) => a.appName.localeCompare(b.appName) || kindRank(a) - kindRank(b));
 }

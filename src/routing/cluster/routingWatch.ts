@@ -59,20 +59,31 @@ export function watchRouting(
   const schedule = (): void => {
     timer ??= setTimeout(publish, options.debounceMs ?? 50);
   };
+  /** The first complete view goes out at once (the last watch has just listed); later changes are debounced. */
+  const deliver = (wasIncomplete: boolean): void => {
+    if (wasIncomplete && latest.size === sources.size) {
+      clearTimeout(timer);
+      publish();
+    } else {
+      schedule();
+    }
+  };
 
   const watches = [...sources].map(([source, type]) =>
     client.watch(type, namespace, selector, {
       onChange(items) {
+        const first = latest.size < sources.size;
         latest.set(source, items);
         forbidden.delete(source);
-        schedule();
+        deliver(first);
       },
       onError(err, retryInMs) {
         if (kubeStatusCode(err) === 403) {
           // Not allowed to see this kind: show the rest, say what is missing.
+          const first = latest.size < sources.size;
           latest.set(source, []);
           forbidden.set(source, `${type.kind} not shown: ${describeKubeError(err)}`);
-          schedule();
+          deliver(first);
         }
         options.onError?.(err, retryInMs, type);
       },
