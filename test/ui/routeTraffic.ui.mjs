@@ -80,7 +80,7 @@ export const sessions = [
         },
       },
       {
-        name: 'both versions are picked; the weights v1=80,v2=20 are typed in',
+        name: 'both versions are picked; the weights v1=80,v2=20 are typed in; the route stays inside the mesh',
         run: async (page) => {
           const pick = await quickInputTitled(page, 'Versions to route between');
           const picked = await pick.widget.locator('.quick-input-list .monaco-list-row[aria-checked="true"] .label-name').allTextContents();
@@ -91,6 +91,12 @@ export const sessions = [
           assert.equal(weights.value, 'v1=50,v2=50');
           await weights.input.fill('v1=80,v2=20');
           await weights.input.press('Enter');
+
+          // Where the app answers: the first choice keeps it inside the mesh (no Gateway).
+          const where = await quickInputTitled(page, `Where ${APP} answers`);
+          const choices = await where.widget.locator('.quick-input-list .monaco-list-row .label-name').allTextContents();
+          assert.deepEqual(choices, ['Inside the mesh only', 'Also on the ingress gateway']);
+          await where.input.press('Enter');
         },
       },
       {
