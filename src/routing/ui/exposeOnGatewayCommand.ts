@@ -5,7 +5,10 @@
 import * as vscode from 'vscode';
 import { UserError } from '../../common/errors';
 import type { ApplyOutcome } from '../../kube/objects/applyObjects';
-import { describeRef } from '../../kube/objects/types';
+import { ApplyWithRecovery } from '../../kube/objects/applyWithRecovery';
+import { previewOf } from '../../kube/objects/preview';
+import { describeRef, refOf, type LiveObject } from '../../kube/objects/types';
+import { applyWithPrompts } from '../../kube/ui/applyRecoveryPrompts';
 import { toYaml } from '../../kube/objects/yaml';
 import type { RoutedAppView } from '../cluster/routingView';
 import { defaultGatewayHost, planGatewayExposure, type GatewayExposurePlan } from '../gatewayExposure';
@@ -87,30 +90,23 @@ export async function askRouteGateway(appName: string, namespace: string, given:
   return host ? { host, ...(given?.port !== undefined ? { port: given.port } : {}) } : undefined;
 }
 
-/** The one place this command writes: dry-run then apply of the plan's objects. */
-async function applyExposure(deps: ExposeOnGatewayDeps, target: RoutingTarget, plan: GatewayExposurePlan): Promise<ApplyOutcome> {
-  const outcome = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Exposing ${plan.app.appName} on the ingress gateway: dry-run, then apply…` },
-    () => target.resources.apply(plan.objects),
-  );
-  deps.log.info(`expose ${plan.app.appName} on ${plan.exposure.gateway} host ${plan.exposure.host}:${plan.exposure.port}: ${outcome.summary}`);
-  if (outcome.failedPhase === 'dry-run') {
-    // Refused before anything was written (a 409: the route changed since it was read).
-    throw new UserError(outcome.summary);
+/**
+ * The one place this command writes: through the one apply path (dry-run, then apply checked
+ * against what was read when planning, with Retry / Roll Back after a failure part-way).
+ */
+async function applyExposure(deps: ExposeOnGatewayDeps, target: RoutingTarget, plan: GatewayExposurePlan, read: readonly LiveObject[]): Promise<ApplyOutcome | undefined> {
+  // Each planned object as it was read (undefined: it did not exist, and must not exist now).
+  const reads = plan.objects.map((obj) => {
+    const ref = refOf(obj);
+    return { ref, live: read.find((o) => o.kind === ref.kind && o.metadata.name === ref.name) };
+  });
+  const session = new ApplyWithRecovery(target.resources.client, plan.objects, previewOf(reads));
+  const outcome = await applyWithPrompts(deps.log, `Expose ${plan.app.appName} on the ingress gateway (${plan.exposure.gateway}, host ${plan.exposure.host})`, session);
+  if (outcome?.ok) {
+    void vscode.window.showInformationMessage(
+      `Fn Mesh: ${plan.app.appName} answers on the ingress gateway for Host ${plan.exposure.host} (port ${plan.exposure.port}).`,
+    );
   }
-  if (!outcome.ok) {
-    void vscode.window.showErrorMessage(`Fn Mesh: ${outcome.summary}`, 'Roll Back').then(async (choice) => {
-      if (choice === 'Roll Back') {
-        const result = await target.resources.rollback(outcome.rollback);
-        deps.log.info(`rollback of the gateway exposure of ${plan.app.appName}: ${result.summary}`);
-        void vscode.window.showInformationMessage(`Fn Mesh: ${result.summary}`);
-      }
-    }).then(undefined, (err: unknown) => deps.log.error(`rollback of the gateway exposure of ${plan.app.appName} failed: ${String(err)}`));
-    return outcome;
-  }
-  void vscode.window.showInformationMessage(
-    `Fn Mesh: ${plan.app.appName} answers on the ingress gateway for Host ${plan.exposure.host} (port ${plan.exposure.port}).`,
-  );
   return outcome;
 }
 
@@ -148,5 +144,5 @@ export async function exposeOnGateway(deps: ExposeOnGatewayDeps, node: unknown, 
       return undefined;
     }
   }
-  return applyExposure(deps, target, plan);
+  return applyExposure(deps, target, plan, [virtualService, ...(gateway ? [gateway] : [])]);
 }
