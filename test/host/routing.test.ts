@@ -35,7 +35,9 @@ suite('Route traffic', () => {
     await cleanUp?.();
   });
 
-  test('routes hello-app 90/10 between v1 and v2, and the view shows it', async () => {
+  test('routes hello-app 90/10 between v1 and v2, and the view shows it', async function () {
+    // The proxies' pods must start and pass their readiness probes: seconds here, more on a loaded CI machine.
+    this.timeout(150_000);
     const app = await fnAppNode(api, 'hello-app');
     const outcome = await vscode.commands.executeCommand<ApplyOutcome>('fnMesh.routing.routeTraffic', app, {
       functions: ['v1', 'v2'],
@@ -57,7 +59,7 @@ suite('Route traffic', () => {
         'VirtualService/hello-app:created',
       ],
     );
-    const view = await routedAppWhen(api, (a) => weightsOf(a) === 'v1=90,v2=10' && a.versions.every((v) => v.readyReplicas === 1));
+    const view = await routedAppWhen(api, (a) => weightsOf(a) === 'v1=90,v2=10' && a.versions.every((v) => v.readyReplicas === 1), 120_000);
     assert.equal(weightsOf(view), 'v1=90,v2=10');
     assert.deepEqual(view?.versions.map((v) => [v.fnName, v.readyReplicas, v.desiredReplicas]), [
       ['v1', 1, 1],
