@@ -10,7 +10,8 @@ import type { FnMeshApi } from '../../src/extension';
 import type { RegisterResult } from '../../src/deploy/registerImage';
 import type { NewVersionResult } from '../../src/deploy/ui/deployCommands';
 import type { DeployRun } from '../../src/deploy/ui/deployTask';
-import { activateExtension, extensionId, fnDelete, fnPost, fnServerUrl, labels, rootsWhen, setSetting } from './hostHelpers';
+import type { ApplyOutcome } from '../../src/kube/objects/applyObjects';
+import { activateExtension, extensionId, fnAppNode, fnDelete, fnPost, fnServerUrl, labels, rootsWhen, routedAppWhen, setSetting, useRoutingNamespace } from './hostHelpers';
 
 interface Recorded {
   args: string[];
@@ -111,6 +112,39 @@ suite('Deploy', () => {
     const again = await vscode.commands.executeCommand('fnMesh.fn.newVersion', vscode.Uri.file(path.join(root, 'hello-v1')), { app: appName });
     assert.equal(again, undefined);
     assert.ok(!fs.existsSync(path.join(root, 'hello-v3')));
+  });
+
+  test('New Version of a routed app adds the new function to its route at weight 0, the other weights kept', async function () {
+    this.timeout(180_000);
+    const lb = process.env.FN_MESH_TEST_LB_URL;
+    assert.ok(lb, 'FN_MESH_TEST_LB_URL is not set: the launcher starts the runner-lb stand-in');
+    const cleanUp = await useRoutingNamespace(api, `deploy-route-${Date.now().toString(36)}`);
+    try {
+      await setSetting('routing.fnLbUrl', lb);
+      for (const name of ['hello-v1', 'hello-v2']) {
+        await fnPost('/v2/fns', { app_id: appId, name, image: `fnmesh/hello:${name}`, memory: 128, timeout: 30 });
+      }
+      const app = await fnAppNode(api, appName);
+      const routed = await vscode.commands.executeCommand<ApplyOutcome>('fnMesh.routing.routeTraffic', app, {
+        functions: ['hello-v1', 'hello-v2'],
+        weights: 'hello-v1=60,hello-v2=40',
+        action: 'apply',
+      });
+      assert.ok(routed?.ok, routed?.summary);
+      // The double does not reach the Fn server: the function a real `fn deploy` creates is put there here.
+      await fnPost('/v2/fns', { app_id: appId, name: 'hello-v3', image: 'fnmesh/hello:hello-v3', memory: 128, timeout: 30 });
+      const result = await vscode.commands.executeCommand<NewVersionResult | undefined>('fnMesh.fn.newVersion', vscode.Uri.file(path.join(root, 'hello-v2')), { app: appName });
+      assert.equal(result?.name, 'hello-v3');
+      assert.equal(result.deploy?.exitCode, 0);
+      assert.equal(result.routed, true);
+      const weights = (view: { versions: readonly { version: string; weight: number }[] } | undefined): string => view?.versions.map((v) => `${v.version}=${v.weight}`).join(',') ?? 'not routed';
+      const view = await routedAppWhen(api, (a) => a.versions.length === 3, 60_000, appName);
+      assert.equal(weights(view), 'hello-v1=60,hello-v2=40,hello-v3=0');
+      assert.deepEqual(view?.versions.map((v) => v.fnName), ['hello-v1', 'hello-v2', 'hello-v3']);
+    } finally {
+      await setSetting('routing.fnLbUrl', undefined);
+      await cleanUp();
+    }
   });
 
   test('Register Image creates a function that the Functions tree shows', async function () {

@@ -109,14 +109,14 @@ export async function fnAppNode(api: FnMeshApi, name: string, timeoutMs = 10_000
 }
 
 /**
- * hello-app as the Traffic Routing view sees it, once `accept` holds (or when time runs out; then
+ * hello-app (or `appName`) as the Traffic Routing view sees it, once `accept` holds (or when time runs out; then
  * whatever the view shows, possibly nothing).
  */
-export async function routedAppWhen(api: FnMeshApi, accept: (app: RoutedAppView) => boolean, timeoutMs = 20_000): Promise<RoutedAppView | undefined> {
+export async function routedAppWhen(api: FnMeshApi, accept: (app: RoutedAppView) => boolean, timeoutMs = 20_000, appName = 'hello-app'): Promise<RoutedAppView | undefined> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const snap = api.routing.snapshot;
-    const app = snap.kind === 'ready' ? snap.apps.find((a) => a.appName === 'hello-app') : undefined;
+    const app = snap.kind === 'ready' ? snap.apps.find((a) => a.appName === appName) : undefined;
     if ((app && accept(app)) || Date.now() > until) {
       return app;
     }

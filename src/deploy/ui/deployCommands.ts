@@ -154,7 +154,12 @@ async function newVersion(deps: DeployDeps, arg: unknown, app: string | undefine
 
 /** When the app is routed: the same route with the new version at weight 0. */
 async function addToRoute(deps: DeployDeps, appName: string, fnName: string): Promise<boolean> {
-  const snapshot = deps.routing.snapshot;
+  // The watches may never have run (the Traffic Routing view not shown yet): read the routing now.
+  const snapshot = await deps.routing.settled();
+  if (snapshot.kind === 'error') {
+    deps.log.warn(`${fnName} is deployed; whether ${appName} is routed could not be read (${snapshot.message}): add it with Route Traffic if it is`);
+    return false;
+  }
   const view = snapshot.kind === 'ready' ? snapshot.apps.find((a) => (a.fnAppName ?? a.appName) === appName || a.appName === toKubeName(appName, 'Fn app name')) : undefined;
   if (!view) {
     return false;

@@ -94,6 +94,31 @@ export class RoutingService implements vscode.Disposable {
     }
   }
 
+  /**
+   * The routing as the watches see it once they have listed: starts them if the view never did,
+   * and waits (at most `timeoutMs`, default 30 s) while they load. Resolves to the last state, which
+   * may be `error` (the reason) or still `loading` after the timeout; never rejects.
+   */
+  settled(timeoutMs = 30_000): Promise<RoutingSnapshot> {
+    this.start();
+    if (this.current.kind !== 'loading') {
+      return Promise.resolve(this.current);
+    }
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        subscription.dispose();
+        resolve(this.current);
+      };
+      const timer = setTimeout(done, timeoutMs);
+      const subscription = this.changed.event((snapshot) => {
+        if (snapshot.kind !== 'loading') {
+          done();
+        }
+      });
+    });
+  }
+
   restart(): void {
     this.watch?.dispose();
     this.watch = undefined;
