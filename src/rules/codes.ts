@@ -206,7 +206,7 @@ export const ruleCodes = {
   FNM405: {
     severity: 'warning',
     title: 'Parent Gateway not defined',
-    explanation: 'The workspace defines Gateway API Gateways, but none with this name and namespace, so the route is attached to nothing.',
+    explanation: 'Gateway API Gateways are known (from the workspace, or the cluster when connected), but none with this name and namespace, so the route is attached to nothing.',
   },
   FNM406: {
     severity: 'error',

@@ -53,11 +53,12 @@ export const checkGatewayApiParents: Check = (resource, index) => {
     const gateways = gatewayApiGateways(index);
     const gateway = gateways.get(`${namespace}/${name}`);
     if (!gateway) {
-      // Known Gateways come from the workspace (the cluster feed does not list Gateway API
-      // Gateways): with none known, a missing one says nothing.
+      // Known Gateways come from the workspace and, when connected, the cluster. With none known
+      // (not connected, or not allowed to list them) a missing one says nothing.
       if (gateways.size > 0) {
         const known = [...gateways.keys()].join(', ');
-        problems.push(report(resource, 'FNM405', `Gateway ${namespace}/${name} is not defined in the workspace (it has ${known})`, path));
+        const where = index.clusterFacts ? 'in the workspace or the cluster (they have' : 'in the workspace (it has';
+        problems.push(report(resource, 'FNM405', `Gateway ${namespace}/${name} is not defined ${where} ${known})`, path));
       }
       return;
     }

@@ -7,6 +7,7 @@ import type { ClusterFacts, NamespaceFact, ServiceFact, WorkloadFact } from '../
 import { describeKubeError, kubeStatusCode } from '../../kube/kubeErrors';
 import { deploymentType, namespaceType, podType, servedIstioTypes, serviceType } from '../../routing/cluster/discovery';
 import type { KubeClient } from '../../kube/objects/kubeClient';
+import { gatewayApiVersion } from '../../routing/manifests/httpRouteManifests';
 import { backoffDelay } from '../../kube/objects/objectApiClient';
 import { podHasSidecar } from '../../routing/cluster/sidecar';
 import type { Disposable, LiveObject, ResourceType } from '../../kube/objects/types';
@@ -81,9 +82,13 @@ export function factsOf(lists: { readonly [K in 'services' | 'deployments' | 'po
   };
 }
 
-/** The Istio routing kinds the cluster serves, in its preferred version (v1, else v1beta1). */
-function istioTypes(client: KubeClient): Promise<ResourceType[]> {
-  return servedIstioTypes(client, istioKinds);
+/**
+ * The routing kinds the cluster serves: Istio's in its preferred version (v1, else v1beta1), and
+ * Gateway API Gateways (the parents HTTPRoutes name) when `gateway.networking.k8s.io/v1` serves them.
+ */
+async function routingTypes(client: KubeClient): Promise<ResourceType[]> {
+  const [istio, gatewayApi] = await Promise.all([servedIstioTypes(client, istioKinds), client.servedKinds(gatewayApiVersion)]);
+  return gatewayApi?.has('Gateway') ? [...istio, { apiVersion: gatewayApiVersion, kind: 'Gateway' }] : istio;
 }
 
 type Group = 'services' | 'deployments' | 'pods' | 'namespaces' | 'resources';
@@ -169,12 +174,14 @@ export function watchClusterFacts(client: KubeClient, namespace: string, onChang
 
   const discover = async (attempt: number): Promise<void> => {
     try {
-      const types = await istioTypes(client);
+      const types = await routingTypes(client);
       if (disposed) {
         return;
       }
       for (const type of types) {
-        const source: Source = { key: type.kind, group: 'resources', type };
+        // Istio's Gateway and the Gateway API's share a kind name: keys (and log lines) tell them apart.
+        const key = type.apiVersion === gatewayApiVersion ? `Gateway API ${type.kind}` : type.kind;
+        const source: Source = { key, group: 'resources', type };
         sources.push(source);
         start(source, '');
       }

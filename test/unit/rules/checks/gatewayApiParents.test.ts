@@ -37,6 +37,23 @@ describe('rules/checks/gatewayApiParents', () => {
     assert.equal(problems[0].message, 'Gateway demo/missing is not defined in the workspace (it has ingress/public)');
   });
 
+  it('a Gateway that lives only in the cluster counts: its listeners are checked, and a missing parent names both places', () => {
+    const clusterGateway = {
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'Gateway',
+      metadata: { name: 'public', namespace: 'ingress' },
+      spec: { gatewayClassName: 'istio', listeners: [{ name: 'http', port: 80, protocol: 'HTTP', hostname: '*.example.com', allowedRoutes: { namespaces: { from: 'Same' } } }] },
+    };
+    const cluster: ClusterFacts = { services: [], workloads: [], namespaces: [], resources: [clusterGateway] };
+    assert.deepEqual(
+      validate(route('{name: public, namespace: ingress}'), { cluster }).map((p) => `${p.code} ${p.message}`),
+      ['FNM406 No listener of Gateway ingress/public admits this HTTPRoute: allowedRoutes.namespaces does not admit namespace demo'],
+    );
+    assert.deepEqual(briefs(route('{name: public, namespace: ingress}', 'hello.example.com', 'ingress'), { cluster }), []);
+    const missing = validate(route('{name: private, namespace: ingress}'), { cluster });
+    assert.deepEqual(missing.map((p) => `${p.code} ${p.message}`), ['FNM405 Gateway ingress/private is not defined in the workspace or the cluster (they have ingress/public)']);
+  });
+
   it('FNM406: listeners that do not admit the route (namespace Same by default, sectionName, port, kinds)', () => {
     const parent = '{name: public, namespace: ingress}';
     const check = (listener: string, ref = parent): string[] => validate(route(ref), { otherFiles: { 'gw.yaml': gateway(listener) } }).map((p) => `${p.code} ${p.message}`);

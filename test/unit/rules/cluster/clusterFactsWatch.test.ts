@@ -112,6 +112,30 @@ describe('rules/cluster/clusterFactsWatch', () => {
     assert.deepEqual(facts.resources, [{ apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'shop', namespace: 'shop' }, spec: { host: 'shop' } }]);
   });
 
+  it('also watches Gateway API Gateways where the cluster serves them, apart from Istio Gateways', async () => {
+    const client = new FakeClient({
+      'networking.istio.io/v1': ['VirtualService', 'Gateway'],
+      'gateway.networking.k8s.io/v1': ['Gateway', 'HTTPRoute'],
+    });
+    const { updates, watch } = collect(client);
+    await tick();
+    assert.deepEqual(
+      client.watches.slice(4).map((w) => `${w.type.apiVersion} ${w.type.kind}`),
+      ['networking.istio.io/v1 VirtualService', 'networking.istio.io/v1 Gateway', 'gateway.networking.k8s.io/v1 Gateway'],
+    );
+    const istioGateway = obj('networking.istio.io/v1', 'Gateway', 'mesh-gw', 'shop', { spec: { servers: [] } });
+    const apiGateway = obj('gateway.networking.k8s.io/v1', 'Gateway', 'public', 'ingress', { spec: { listeners: [] } });
+    for (const w of client.watches) {
+      w.listener.onChange(w.type.kind !== 'Gateway' ? [] : w.type.apiVersion.startsWith('gateway.') ? [apiGateway] : [istioGateway]);
+    }
+    await tick();
+    assert.deepEqual(
+      updates.at(-1)?.resources.map((r) => `${(r as LiveObject).apiVersion} ${(r as LiveObject).metadata.name}`),
+      ['networking.istio.io/v1 mesh-gw', 'gateway.networking.k8s.io/v1 public'],
+    );
+    watch.dispose();
+  });
+
   it('watches every kind cluster-wide and publishes once all have listed, one update per burst', async () => {
     const client = new FakeClient();
     const { updates, watch } = collect(client);
