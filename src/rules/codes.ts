@@ -169,8 +169,8 @@ export const ruleCodes = {
   },
   FNM306: {
     severity: 'warning',
-    title: 'Several DestinationRules for the same host',
-    explanation: 'Istio uses only one DestinationRule per host (the oldest); subsets in the others are ignored.',
+    title: 'Subset or traffic policy defined twice for one host',
+    explanation: 'Istio merges the DestinationRules of one host: their subsets are added together, but a subset name defined in two of them, or a top-level trafficPolicy set in two of them, is taken from the oldest rule only.',
   },
   FNM307: {
     severity: 'warning',

@@ -49,6 +49,12 @@ export const checkVirtualServiceHosts: Check = (resource, index) => {
   return problems;
 };
 
+/**
+ * DestinationRules of one host (no workloadSelector, visible together) are merged by istiod, oldest
+ * first: the subsets are added together and the first top-level trafficPolicy is kept. What is lost
+ * is a subset name defined twice and a second top-level trafficPolicy: those are reported, at the
+ * subset's name and at `trafficPolicy`. Source: istiod's pilot/pkg/model/destination_rule.go.
+ */
 export const checkDestinationRuleHosts: Check = (resource, index) => {
   if (!isIstio(resource.ref, 'DestinationRule')) {
     return [];
@@ -65,6 +71,24 @@ export const checkDestinationRuleHosts: Check = (resource, index) => {
   if (others.length === 0) {
     return [];
   }
-  const message = `DestinationRule ${others.map(displayName).join(', ')} is also for ${host}; Istio uses only one`;
-  return [report(resource, 'FNM306', message, ['spec', 'host'], { data: { others: others.map(displayName) } })];
+  const problems: Problem[] = [];
+  const subsetNames = (r: IndexedResource): Set<string> =>
+    new Set(asArray(asRecord(r.value.spec).subsets).flatMap((s) => (typeof asRecord(s).name === 'string' ? [asRecord(s).name as string] : [])));
+  const othersSubsets = others.map((o) => ({ other: o, names: subsetNames(o) }));
+  asArray(spec.subsets).forEach((subset, i) => {
+    const name = asString(asRecord(subset).name);
+    const also = name === undefined ? [] : othersSubsets.filter((o) => o.names.has(name)).map((o) => displayName(o.other));
+    if (name !== undefined && also.length > 0) {
+      const message = `Subset ${name} of ${host} is also defined by DestinationRule ${also.join(', ')}; Istio merges the rules and keeps only the oldest rule's ${name}`;
+      problems.push(report(resource, 'FNM306', message, ['spec', 'subsets', i, 'name'], { data: { others: also } }));
+    }
+  });
+  if (spec.trafficPolicy !== undefined) {
+    const also = others.filter((o) => asRecord(o.value.spec).trafficPolicy !== undefined).map(displayName);
+    if (also.length > 0) {
+      const message = `DestinationRule ${also.join(', ')} also sets a trafficPolicy for ${host}; Istio merges the rules and keeps only the oldest rule's`;
+      problems.push(report(resource, 'FNM306', message, ['spec', 'trafficPolicy'], { data: { others: also } }));
+    }
+  }
+  return problems;
 };

@@ -55,7 +55,7 @@ describe('rules/exportTo', () => {
 
   it('FNM306 and FNM305: objects no namespace sees together do not conflict', () => {
     assert.deepEqual(briefs(dr('a', '"."', 'v1'), { otherFiles: { 'b.yaml': dr('b', '"."', 'v1') } }), []);
-    assert.deepEqual(briefs(dr('a', '"*"', 'v1'), { otherFiles: { 'b.yaml': dr('b', '"."', 'v1') } }), ['FNM306 4:8-4:34']);
+    assert.deepEqual(briefs(dr('a', '"*"', 'v1'), { otherFiles: { 'b.yaml': dr('b', '"."', 'v1') } }), ['FNM306 7:11-7:13']);
     const subsets = { 'dr.yaml': dr('shop', '"*"', 'v1') };
     assert.deepEqual(briefs(vs('a', 'v1', '"."'), { otherFiles: { ...subsets, 'b.yaml': vs('b', 'v1', '"."') } }), []);
     assert.deepEqual(briefs(vs('a', 'v1'), { otherFiles: { ...subsets, 'b.yaml': vs('b', 'v1', '"."') } }).map((b) => b.slice(0, 6)), ['FNM305']);

@@ -35,8 +35,9 @@ describe('rules/indexPolicy', () => {
   it('right after Save to Workspace, the saved file is not compared with its own preview (no FNM305/FNM306)', () => {
     const index = new WorkspaceIndex();
     const preview = `${previewScheme}:/route-web.yaml`;
-    index.setFile(preview, parseYaml(vs + '---\n' + dr), { private: documentRole(previewScheme) === 'private' });
-    index.setFile('file:///w/web.yaml', parseYaml(vs + '---\n' + dr));
+    const withSubsets = `${vs}---\n${dr}  subsets: [{name: v1, labels: {version: v1}}]\n`;
+    index.setFile(preview, parseYaml(withSubsets), { private: documentRole(previewScheme) === 'private' });
+    index.setFile('file:///w/web.yaml', parseYaml(withSubsets));
     assert.deepEqual(validateFile('file:///w/web.yaml', index, schemas()).map((p) => p.code), []);
     // The preview itself is checked against the workspace and its own objects.
     assert.deepEqual(validateFile(preview, index, schemas()).map((p) => p.code), ['FNM305', 'FNM306']);

@@ -38,15 +38,28 @@ describe('rules/checks/hostConflicts', () => {
     assert.deepEqual(briefs(onGateway('a', 'istio-system/ingress, mesh'), { otherFiles: both }), ['FNM305 4:10-4:19']);
   });
 
-  it('FNM306: two DestinationRules for one host, unless one selects workloads', () => {
-    assert.deepEqual(briefs(dr('a', 'hello-app'), { otherFiles: { 'b.yaml': dr('b', 'hello-app') } }), ['FNM306 4:8-4:17']);
-    const scoped = dr('b', 'hello-app', '  workloadSelector: {matchLabels: {app: web}}');
-    assert.deepEqual(briefs(dr('a', 'hello-app'), { otherFiles: { 'b.yaml': scoped } }), []);
+  it('FNM306: a subset name defined in two DestinationRules of one host, at the name; unless one selects workloads', () => {
+    const subsets = (...names: string[]): string[] => ['  subsets:', ...names.map((n) => `  - {name: ${n}, labels: {version: ${n}}}`)];
+    const problems = validate(dr('a', 'hello-app', ...subsets('v1', 'v2')), { otherFiles: { 'b.yaml': dr('b', 'hello-app.default.svc.cluster.local', ...subsets('v2', 'v3')) } });
+    assert.deepEqual(problems.map((p) => `${p.code} ${p.range.start.line}:${p.range.start.character}-${p.range.end.character}`), ['FNM306 7:11-13']);
+    assert.equal(problems[0].message, 'Subset v2 of hello-app is also defined by DestinationRule default/b; Istio merges the rules and keeps only the oldest rule\'s v2');
+    // Istio merges rules that split the subsets between them: nothing is lost, nothing reported.
+    assert.deepEqual(briefs(dr('a', 'hello-app', ...subsets('v1')), { otherFiles: { 'b.yaml': dr('b', 'hello-app', ...subsets('v2')) } }), []);
+    assert.deepEqual(briefs(dr('a', 'hello-app'), { otherFiles: { 'b.yaml': dr('b', 'hello-app') } }), []);
+    const scoped = dr('b', 'hello-app', '  workloadSelector: {matchLabels: {app: web}}', ...subsets('v1'));
+    assert.deepEqual(briefs(dr('a', 'hello-app', ...subsets('v1')), { otherFiles: { 'b.yaml': scoped } }), []);
+  });
+
+  it('FNM306: a top-level trafficPolicy in two DestinationRules of one host, at trafficPolicy', () => {
+    const policy = '  trafficPolicy: {tls: {mode: ISTIO_MUTUAL}}';
+    assert.deepEqual(briefs(dr('a', 'hello-app', policy), { otherFiles: { 'b.yaml': dr('b', 'hello-app', policy) } }), ['FNM306 5:17-5:44']);
+    // Only one of them sets it: istiod keeps it whichever is older.
+    assert.deepEqual(briefs(dr('a', 'hello-app', policy), { otherFiles: { 'b.yaml': dr('b', 'hello-app') } }), []);
   });
 
   it('FNM306 treats two documents of one file as two rules', () => {
-    const text = `${dr('a', 'hello-app')}---\n${dr('b', 'hello-app')}`;
-    assert.deepEqual(briefs(text), ['FNM306 4:8-4:17', 'FNM306 10:8-10:17']);
+    const text = `${dr('a', 'hello-app', '  subsets: [{name: v1, labels: {v: one}}]')}---\n${dr('b', 'hello-app', '  subsets: [{name: v1, labels: {v: one}}]')}`;
+    assert.deepEqual(briefs(text), ['FNM306 5:19-5:21', 'FNM306 12:19-12:21']);
   });
 
   it('FNM307: a VirtualService host no Service provides, only when Services are known', () => {
