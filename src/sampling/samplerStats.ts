@@ -54,6 +54,11 @@ export interface SamplerStatsOptions {
   readonly isError?: (sample: ResponseSample) => boolean;
   /** Clock for the verdict window start (epoch ms). Default Date.now. */
   readonly now?: () => number;
+  /**
+   * After a weight change, the time the mesh is given to apply it (istiod pushing the new route to
+   * the gateway) before the verdict window opens, in ms. Default 0.
+   */
+  readonly settleMs?: number;
 }
 
 export interface StatusClasses {
@@ -69,7 +74,7 @@ export interface VersionRow {
   readonly version: string;
   /** Responses since sampling started. */
   readonly count: number;
-  /** Responses in the verdict window (since the last weight change). */
+  /** Responses in the verdict window (to requests sent since it opened). */
   readonly windowCount: number;
   /** Share of the attributed responses in the verdict window, in percent; 0 when there are none. */
   readonly share: number;
@@ -88,7 +93,10 @@ export interface SamplerSnapshot {
   readonly total: number;
   readonly errors: number;
   readonly windowTotal: number;
-  /** Epoch ms when the verdict window started (start, or last weight change). */
+  /**
+   * Epoch ms when the verdict window opened: the start, or a weight change plus the settle time
+   * (later than now while the mesh is still given time to apply new weights).
+   */
   readonly windowStartedAt: number;
   readonly weights: Weights;
   /** Configured versions first (in the weights' order), then others, "unknown" last. */
@@ -108,6 +116,8 @@ export class SamplerStats implements Disposable {
   private readonly versions = new Map<string, Counters>();
   private weights: Weights;
   private windowStartedAt: number;
+  /** Requests sent before this (epoch ms) count in the totals only: they may have met the old weights. */
+  private windowOpensAt = Number.NEGATIVE_INFINITY;
   private total = 0;
   private errors = 0;
   private windowTotal = 0;
@@ -133,9 +143,11 @@ export class SamplerStats implements Disposable {
     const c = this.counters(sample.version);
     const isError = this.isError(sample);
     c.count++;
-    c.windowCount++;
     this.total++;
-    this.windowTotal++;
+    if (sample.at >= this.windowOpensAt) {
+      c.windowCount++;
+      this.windowTotal++;
+    }
     if (isError) {
       c.errors++;
       this.errors++;
@@ -158,13 +170,18 @@ export class SamplerStats implements Disposable {
     c.latency.record(sample.latencyMs);
   }
 
-  /** Restarts the verdict window (counts for the verdict start again; totals are kept). */
-  restartWindow(): void {
+  /**
+   * Restarts the verdict window (counts for the verdict start again; totals are kept). Only
+   * requests sent from `settleMs` after now on count in it: one already in flight, or sent while
+   * the mesh may still route by the old weights, would count against the new ones.
+   */
+  restartWindow(settleMs = 0): void {
     for (const c of this.versions.values()) {
       c.windowCount = 0;
     }
     this.windowTotal = 0;
-    this.windowStartedAt = this.now();
+    this.windowStartedAt = this.now() + Math.max(0, settleMs);
+    this.windowOpensAt = this.windowStartedAt;
   }
 
   snapshot(): SamplerSnapshot {
@@ -218,7 +235,7 @@ export class SamplerStats implements Disposable {
 
   private weightsChanged(weights: Weights): void {
     this.weights = { ...weights };
-    this.restartWindow();
+    this.restartWindow(this.options.settleMs ?? 0);
   }
 
   private counters(version: string): Counters {

@@ -66,6 +66,7 @@ export class LineThrottle {
 /**
  * The summary table: a header, one row per version (count, share, weight, difference, p50, p95,
  * p99 in ms, error rate) and the verdict. Shares are of the verdict window; counts since start.
+ * While the window waits for the mesh to apply changed weights, the first line says so.
  */
 export function formatSummaryTable(s: SamplerSnapshot, nowMs: number): string {
   const head = ['version', 'count', 'share', 'weight', 'diff', 'p50 ms', 'p95 ms', 'p99 ms', 'errors'];
@@ -82,9 +83,12 @@ export function formatSummaryTable(s: SamplerSnapshot, nowMs: number): string {
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
   const line = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-  const window = Math.max(0, Math.round((nowMs - s.windowStartedAt) / 1000));
+  const window =
+    nowMs < s.windowStartedAt
+      ? `the weights changed: verdict window opens in ${Math.ceil((s.windowStartedAt - nowMs) / 1000)} s, once the mesh has applied them`
+      : `verdict window ${s.windowTotal} responses over ${Math.round((nowMs - s.windowStartedAt) / 1000)} s`;
   return [
-    `── ${formatTime(nowMs)}  ${s.total} responses, ${s.errors} errors; verdict window ${s.windowTotal} responses over ${window} s`,
+    `── ${formatTime(nowMs)}  ${s.total} responses, ${s.errors} errors; ${window}`,
     line(head),
     ...rows.map(line),
     `verdict: ${verdictText(s.verdict)}`,

@@ -231,3 +231,36 @@ export async function notificationMessage(page, text) {
   await toggle(false);
   return shown;
 }
+
+/**
+ * The lines an editor shows now (the Output panel's, say), top to bottom. The editor renders only
+ * the lines in view and does not keep them in document order, so they are sorted by position.
+ */
+export async function visibleLines(editor) {
+  return editor.locator('.view-lines').evaluate((root) =>
+    [...root.querySelectorAll('.view-line')]
+      .map((line) => ({ top: parseFloat(line.style.top) || line.getBoundingClientRect().top, text: line.textContent ?? '' }))
+      .sort((a, b) => a.top - b.top)
+      .map((line) => line.text.replace(/\u00a0/g, ' ')),
+  );
+}
+
+/**
+ * The frame of a webview whose document holds `selector`, once one does. A webview is two nested
+ * iframes (VS Code's host page, then the extension's document); this finds the inner one by what
+ * it shows, so it does not depend on how VS Code names or nests them.
+ */
+export async function webviewFrame(page, selector, { timeout = 20_000 } = {}) {
+  const until = Date.now() + timeout;
+  for (;;) {
+    for (const frame of page.frames()) {
+      if (frame !== page.mainFrame() && (await frame.locator(selector).count().catch(() => 0)) > 0) {
+        return frame;
+      }
+    }
+    if (Date.now() > until) {
+      throw new Error(`no webview shows ${selector} after ${timeout / 1000} s (frames: ${page.frames().map((f) => f.url().slice(0, 80)).join(', ')})`);
+    }
+    await page.waitForTimeout(250);
+  }
+}

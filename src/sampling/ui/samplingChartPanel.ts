@@ -13,17 +13,19 @@ export interface ChartMessage {
   readonly t: number;
   readonly verdict: string;
   readonly verdictKind: string;
-  readonly rows: readonly { version: string; share: number; weight: number | null; p95: number; p99: number }[];
+  /** `share` is null while the verdict window holds no attributed answer (just opened, or waiting after a weight change): a gap, not 0%. */
+  readonly rows: readonly { version: string; share: number | null; weight: number | null; p95: number; p99: number }[];
 }
 
 export function chartMessage(app: string, snapshot: SamplerSnapshot, now: number, verdict: string): ChartMessage {
+  const answered = snapshot.rows.some((r) => r.share > 0);
   return {
     type: 'snapshot',
     app,
     t: now,
     verdict,
     verdictKind: snapshot.verdict.kind,
-    rows: snapshot.rows.map((r) => ({ version: r.version, share: r.share, weight: r.weight ?? null, p95: r.latency.p95, p99: r.latency.p99 })),
+    rows: snapshot.rows.map((r) => ({ version: r.version, share: answered ? r.share : null, weight: r.weight ?? null, p95: r.latency.p95, p99: r.latency.p99 })),
   };
 }
 

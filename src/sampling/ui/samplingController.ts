@@ -104,7 +104,7 @@ export class SamplingController implements vscode.Disposable {
           ...(options.durationMs !== undefined ? { durationMs: options.durationMs } : {}),
         },
         weights: followRouteWeights(this.routing, view),
-        stats: { fit: { tolerancePoints: settings.tolerancePoints } },
+        stats: { fit: { tolerancePoints: settings.tolerancePoints }, settleMs: settings.settleMs },
         linesPerSecond: settings.linesPerSecond,
         onText: (text) => this.write(text),
         onSnapshot: (snapshot) => this.onSnapshot(info, snapshot, core.verdictText(snapshot.verdict)),

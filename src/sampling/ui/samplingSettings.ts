@@ -13,6 +13,8 @@ export interface SamplingSettings {
   readonly versionHeader: string;
   readonly bodyPattern: string;
   readonly tolerancePoints: number;
+  /** After a weight change, how long the mesh is given to apply it before the verdict window opens. */
+  readonly settleMs: number;
   /** Empty: the Istio ingress gateway through a port-forward. */
   readonly targetUrl: string;
   readonly path: string;
@@ -33,6 +35,7 @@ export function readSamplingSettings(): SamplingSettings {
     versionHeader: cfg.get<string>('versionHeader') || 'X-Fn-Mesh-Version',
     bodyPattern: cfg.get<string>('bodyPattern') ?? '',
     tolerancePoints: clamp(cfg.get('tolerancePoints'), 5, 0.5, 50),
+    settleMs: clamp(cfg.get('settleSeconds'), 3, 0, 60) * 1000,
     targetUrl: restrictedString(cfg, 'targetUrl') ?? '',
     path: cfg.get<string>('path') || '/',
   };

@@ -22,7 +22,7 @@ function liveWeights(initial: Weights): WeightsSource & { set(w: Weights): void;
   };
 }
 
-const ok = (version: string, latencyMs = 10, status = 200): ResponseSample => ({ at: 0, version, status, latencyMs });
+const ok = (version: string, latencyMs = 10, status = 200, at = 0): ResponseSample => ({ at, version, status, latencyMs });
 
 describe('sampler statistics', () => {
   it('gives per-version counts, shares against weights, latency and error rates', () => {
@@ -57,8 +57,10 @@ describe('sampler statistics', () => {
     const random = seededRandom(9);
     let v1 = 0;
     const draw = (share: number): string => (random() < share ? (v1++, 'v1') : 'v2');
+    // Requests sent at the clock's time (after the change, they are sent after it).
+    const sent = (version: string): ResponseSample => ok(version, 10, 200, clock);
     for (let i = 0; i < 3000; i++) {
-      stats.record(ok(draw(0.9)));
+      stats.record(sent(draw(0.9)));
     }
     assert.equal(stats.snapshot().verdict.kind, 'consistent');
     clock = 5000;
@@ -67,17 +69,64 @@ describe('sampler statistics', () => {
     assert.deepEqual([afterChange.total, afterChange.windowTotal, afterChange.windowStartedAt], [3000, 0, 5000]);
     assert.equal(afterChange.rows[0].weight, 50);
     for (let i = 0; i < 1000; i++) {
-      stats.record(ok(draw(0.9)));
+      stats.record(sent(draw(0.9)));
     }
     assert.equal(stats.snapshot().verdict.kind, 'not-consistent');
     for (let i = 0; i < 1000; i++) {
-      stats.record(ok(draw(0.5)));
+      stats.record(sent(draw(0.5)));
     }
     // the window holds 2,000 answers, 70/30: still not consistent with 50/50
     assert.equal(stats.snapshot().verdict.kind, 'not-consistent');
     assert.deepEqual([stats.snapshot().rows[0].count, stats.snapshot().total], [v1, 5000]);
     stats.dispose();
     assert.equal(weights.listeners, 0);
+  });
+
+  it('after a weight change, answers to requests sent before it count in the totals, not in the new window', () => {
+    const weights = liveWeights({ v1: 50, v2: 50 });
+    let clock = 1000;
+    const stats = new SamplerStats(weights, { now: () => clock });
+    stats.record(ok('v1', 10, 200, 1000));
+    clock = 2000;
+    weights.set({ v1: 100, v2: 0 });
+    // In flight when the weights changed: sent at 1999 by the old weights, answered now.
+    stats.record(ok('v2', 10, 200, 1999));
+    for (let i = 0; i < 100; i++) {
+      stats.record(ok('v1', 10, 200, 2000 + i));
+    }
+    const s = stats.snapshot();
+    assert.deepEqual(
+      s.rows.map((r) => [r.version, r.count, r.windowCount, r.share]),
+      [
+        ['v1', 101, 100, 100],
+        ['v2', 1, 0, 0],
+      ],
+    );
+    assert.deepEqual([s.total, s.windowTotal], [102, 100]);
+    assert.equal(s.verdict.kind, 'consistent');
+  });
+
+  it('with a settle time, the window opens that long after a weight change (the mesh applies it meanwhile)', () => {
+    const weights = liveWeights({ v1: 50, v2: 50 });
+    let clock = 10_000;
+    const stats = new SamplerStats(weights, { now: () => clock, settleMs: 3000 });
+    weights.set({ v1: 100, v2: 0 });
+    assert.equal(stats.snapshot().windowStartedAt, 13_000);
+    // The gateway still has the old route for a moment: v2 answers a request sent 2.5 s after the change.
+    stats.record(ok('v2', 10, 200, 12_500));
+    stats.record(ok('v1', 10, 200, 12_999));
+    clock = 12_999;
+    assert.deepEqual([stats.snapshot().total, stats.snapshot().windowTotal, stats.snapshot().verdict.kind], [2, 0, 'not-enough']);
+    for (let i = 0; i < 100; i++) {
+      stats.record(ok('v1', 10, 200, 13_000 + i));
+    }
+    const s = stats.snapshot();
+    assert.deepEqual([s.total, s.windowTotal, s.rows[1].count, s.rows[1].windowCount], [102, 100, 1, 0]);
+    assert.equal(s.verdict.kind, 'consistent');
+    // Without the settle time the same v2 answer would stand against the weights.
+    const eager = new SamplerStats(liveWeights({ v1: 100, v2: 0 }), { now: () => 10_000 });
+    eager.record(ok('v2', 10, 200, 12_500));
+    assert.equal(eager.snapshot().verdict.kind, 'not-consistent');
   });
 
   it('a version with weight 0 that answers makes the verdict "not consistent"', () => {

@@ -39,4 +39,15 @@ describe('sampling output text', () => {
     assert.equal(new Set(lines.slice(1, 4).map((l) => l.length)).size, 1, 'rows have one width');
     assert.equal(lines[4], 'verdict: not enough samples yet: about 273 more needed');
   });
+
+  it('says so while the verdict window waits for the mesh to apply changed weights', () => {
+    let clock = t0;
+    let change: ((w: Record<string, number>) => void) | undefined;
+    const weights = { current: () => ({ v1: 50, v2: 50 }), onDidChange: (l: (w: Record<string, number>) => void) => ((change = l), { dispose: () => undefined }) };
+    const stats = new SamplerStats(weights, { now: () => clock, settleMs: 3000 });
+    change?.({ v1: 100, v2: 0 });
+    clock = t0 + 500;
+    assert.equal(formatSummaryTable(stats.snapshot(), clock).split('\n')[0], '── 12:00:01.734  0 responses, 0 errors; the weights changed: verdict window opens in 3 s, once the mesh has applied them');
+    assert.equal(formatSummaryTable(stats.snapshot(), t0 + 5000).split('\n')[0], '── 12:00:06.234  0 responses, 0 errors; verdict window 0 responses over 2 s');
+  });
 });
