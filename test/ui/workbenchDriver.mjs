@@ -231,3 +231,49 @@ export async function notificationMessage(page, text) {
   await toggle(false);
   return shown;
 }
+
+/**
+ * Runs a command from the Command Palette by its full title ("Fn Mesh: Deploy Function"), as a
+ * keyboard user does: F1, type the title, Enter on the entry whose label is exactly that title.
+ */
+export async function runCommand(page, title) {
+  await page.locator('[id="workbench.parts.editor"]').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('F1');
+  const { widget, input } = await quickInput(page);
+  await input.fill(`>${title}`);
+  const entry = widget.locator('.monaco-list-row', {
+    has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(title)}$`) }),
+  });
+  await entry.first().waitFor();
+  await entry.first().click();
+  await widget.waitFor({ state: 'hidden' });
+}
+
+/**
+ * Presses a button of the notification matching `text` in the notification center (opened from
+ * the status bar), which closes the notification; returns the notification's message.
+ */
+export async function pressNotificationButton(page, text, button) {
+  const bell = page.locator('.part.statusbar [id="status.notifications"]');
+  const center = page.locator('.notifications-center');
+  if ((await center.and(page.locator('.visible')).count()) === 0) {
+    await bell.click();
+  }
+  await center.and(page.locator('.visible')).waitFor();
+  const item = center.locator('.notification-list-item', { has: page.locator('.notification-list-item-message', { hasText: text }) }).first();
+  await item.waitFor();
+  const shown = (await item.locator('.notification-list-item-message').textContent()) ?? '';
+  await item.locator('.notification-list-item-buttons-container .monaco-button', { hasText: new RegExp(`^${escapeRegExp(button)}$`) }).click();
+  return shown;
+}
+
+/** The status bar entry whose text matches `text` (string: part of it; RegExp). */
+export function statusBarItem(page, text) {
+  return page.locator('.part.statusbar .statusbar-item', { hasText: text });
+}
+
+/** Clears every notification (Command Palette: Notifications: Clear All Notifications). */
+export async function clearNotifications(page) {
+  await runCommand(page, 'Notifications: Clear All Notifications');
+  await page.locator('.notifications-toasts .notification-toast').first().waitFor({ state: 'hidden' });
+}
