@@ -219,10 +219,20 @@ export async function notificationMessage(page, text) {
   const bell = page.locator('.part.statusbar [id="status.notifications"]');
   const center = page.locator('.notifications-center');
   const toggle = async (visible) => {
-    if ((await center.and(page.locator('.visible')).count()) !== (visible ? 1 : 0)) {
-      await bell.click();
+    // A click on the bell while the workbench is busy (a quick input closing) can go unheard: try again.
+    for (let attempt = 1; ; attempt++) {
+      if ((await center.and(page.locator('.visible')).count()) !== (visible ? 1 : 0)) {
+        await bell.click();
+      }
+      try {
+        await center.and(page.locator('.visible')).waitFor({ state: visible ? 'visible' : 'hidden', timeout: 5_000 });
+        return;
+      } catch (err) {
+        if (attempt >= 4) {
+          throw err;
+        }
+      }
     }
-    await center.and(page.locator('.visible')).waitFor({ state: visible ? 'visible' : 'hidden' });
   };
   await toggle(true);
   const message = center.locator('.notification-list-item-message', { hasText: text }).first();
@@ -256,10 +266,17 @@ export async function runCommand(page, title) {
 export async function pressNotificationButton(page, text, button) {
   const bell = page.locator('.part.statusbar [id="status.notifications"]');
   const center = page.locator('.notifications-center');
-  if ((await center.and(page.locator('.visible')).count()) === 0) {
+  for (let attempt = 1; (await center.and(page.locator('.visible')).count()) === 0; attempt++) {
     await bell.click();
+    await center
+      .and(page.locator('.visible'))
+      .waitFor({ timeout: 5_000 })
+      .catch((err) => {
+        if (attempt >= 4) {
+          throw err;
+        }
+      });
   }
-  await center.and(page.locator('.visible')).waitFor();
   const item = center.locator('.notification-list-item', { has: page.locator('.notification-list-item-message', { hasText: text }) }).first();
   await item.waitFor();
   const shown = (await item.locator('.notification-list-item-message').textContent()) ?? '';
