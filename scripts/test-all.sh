@@ -7,15 +7,17 @@
 #     and the ingress gateway (Envoy stand-in), and nginx;
 #   extension-host tests inside a real VS Code (code-server's VS Code server + headless Chromium);
 #   UI tests: headless Chromium clicks through the workbench with the extension loaded;
+#   the playground as a newcomer meets it (scripts/playground.sh from a fresh state, its workbench
+#     in headless Chromium, Ctrl-C, nothing left running);
 #   packaging of the VSIX.
 # Every server it starts is stopped on exit. Ends with "total: N passed, N failed".
 #
-#   FN_MESH_TEST_TIERS="unit integration reliability host ui package"   the tiers to run (default: all)
+#   FN_MESH_TEST_TIERS="unit integration reliability host ui playground package"   the tiers to run (default: all)
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-tiers=" ${FN_MESH_TEST_TIERS:-unit integration reliability host ui package} "
+tiers=" ${FN_MESH_TEST_TIERS:-unit integration reliability host ui playground package} "
 wants() { [[ "$tiers" == *" $1 "* ]]; }
 
 # Tests use their own ports and state, so they never disturb a running playground.
@@ -39,13 +41,18 @@ mkdir -p test-output
 
 step() { printf '\n==== %s\n' "$*"; }
 started=()
+# Stops what was started, last first.
+stop_started() {
+  for ((i=${#started[@]}-1; i>=0; i--)); do
+    ${started[i]} >/dev/null 2>&1 || true
+  done
+  started=()
+}
 cleanup() {
   local status=$?
   trap '' PIPE
   set +e
-  for ((i=${#started[@]}-1; i>=0; i--)); do
-    ${started[i]} >/dev/null 2>&1 || true
-  done
+  stop_started
   rm -f "$FN_MESH_TEST_TALLY"
   exit "$status"
 }
@@ -159,6 +166,18 @@ if wants ui; then
   fi
   grep -E '^[0-9]+ passed, [0-9]+ failed' test-output/ui.log | tail -1 |
     awk '{print $1, $3, 0, "ui"}' >>"$FN_MESH_TEST_TALLY" || true
+fi
+
+if wants playground; then
+  # The playground starts its own stack on the same ports: the tests' stack stops first.
+  step "the playground as a newcomer meets it"
+  stop_started
+  bash scripts/setup-test-host.sh >/dev/null
+  if ! node test/launchers/runPlaygroundTest.mjs 2>&1 | tee test-output/playground-test.log; then
+    failed=1
+  fi
+  grep -E '^[0-9]+ passed, [0-9]+ failed' test-output/playground-test.log | tail -1 |
+    awk '{print $1, $3, 0, "playground"}' >>"$FN_MESH_TEST_TALLY" || true
 fi
 
 if wants package; then

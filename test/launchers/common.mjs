@@ -126,7 +126,7 @@ function indent(text, prefix) {
 // the workbench takes extensionDevelopmentPath (and extensionTestsPath) from the
 // URL's `payload` (the server ignores them on its command line).
 
-const CHROMIUM_ARGS = [
+export const CHROMIUM_ARGS = [
   '--no-sandbox', // root in a container: Chromium's sandbox cannot start
   '--disable-gpu',
   '--disable-quic',

@@ -12,11 +12,13 @@
 //   export const sessions = [{
 //     title: 'Functions view',
 //     settings: async (env) => ({ 'fnMesh.fn.apiUrl': ... }),   // optional
+//     workspace: async ({ dir, env }) => dir,   // optional: the folder to open, made in `dir`
+//     serverEnv: async (env) => ({ PATH: ... }),  // optional: added to the server's environment
 //     checks: [{ name: 'shows hello-app', timeoutMs: 60000, run: async (page, ctx) => { ... } }],
 //   }];
 //
-// ctx: { env, settings (the session's user settings), screenshot(name, { readme }),
-// log(text) }. A check fails by throwing; the rest of its session is then
+// ctx: { env, settings (the session's user settings), workspace (the folder opened),
+// screenshot(name, { readme }), log(text) }. A check fails by throwing; the rest of its session is then
 // skipped. Each failure leaves test-output/ui-<check>-failed.png.
 //
 // Environment (all optional):
@@ -108,10 +110,14 @@ async function runSession(session, { workbench, workspace, record }) {
   console.log(`ui tests: ${session.title}: starting the workbench`);
   let page;
   let settings;
+  let folder = workspace;
   const ctx = {
     env,
     get settings() {
       return settings;
+    },
+    get workspace() {
+      return folder;
     },
     screenshot: (name, options) => screenshot(page, name, options),
     log: (text) => console.log(`ui tests:   ${text}`),
@@ -119,7 +125,11 @@ async function runSession(session, { workbench, workspace, record }) {
   try {
     // The session's settings are its premise: they win over FN_MESH_TEST_SETTINGS.
     settings = { ...userSettings(env), ...((await session.settings?.(env)) ?? {}) };
-    page = await workbench.start({ settings, workspace, payload: { extensionDevelopmentPath: repoRoot } });
+    if (session.workspace) {
+      folder = path.resolve(await session.workspace({ dir: mkdir(workbench.dir, 'workspace'), env }));
+    }
+    const serverEnv = (await session.serverEnv?.(env)) ?? {};
+    page = await workbench.start({ settings, workspace: folder, payload: { extensionDevelopmentPath: repoRoot }, serverEnv });
     page.setDefaultTimeout(ACTION_TIMEOUT_MS);
     await page.locator('.monaco-workbench .part.activitybar').waitFor({ timeout: STARTUP_TIMEOUT_MS });
   } catch (err) {

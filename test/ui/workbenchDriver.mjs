@@ -219,10 +219,20 @@ export async function notificationMessage(page, text) {
   const bell = page.locator('.part.statusbar [id="status.notifications"]');
   const center = page.locator('.notifications-center');
   const toggle = async (visible) => {
-    if ((await center.and(page.locator('.visible')).count()) !== (visible ? 1 : 0)) {
-      await bell.click();
+    // A click on the bell while the workbench is busy (a quick input closing) can go unheard: try again.
+    for (let attempt = 1; ; attempt++) {
+      if ((await center.and(page.locator('.visible')).count()) !== (visible ? 1 : 0)) {
+        await bell.click();
+      }
+      try {
+        await center.and(page.locator('.visible')).waitFor({ state: visible ? 'visible' : 'hidden', timeout: 5_000 });
+        return;
+      } catch (err) {
+        if (attempt >= 4) {
+          throw err;
+        }
+      }
     }
-    await center.and(page.locator('.visible')).waitFor({ state: visible ? 'visible' : 'hidden' });
   };
   await toggle(true);
   const message = center.locator('.notification-list-item-message', { hasText: text }).first();
@@ -263,4 +273,57 @@ export async function webviewFrame(page, selector, { timeout = 20_000 } = {}) {
     }
     await page.waitForTimeout(250);
   }
+}
+
+/**
+ * Runs a command from the Command Palette by its full title ("Fn Mesh: Deploy Function"), as a
+ * keyboard user does: F1, type the title, Enter on the entry whose label is exactly that title.
+ */
+export async function runCommand(page, title) {
+  await page.locator('[id="workbench.parts.editor"]').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('F1');
+  const { widget, input } = await quickInput(page);
+  await input.fill(`>${title}`);
+  const entry = widget.locator('.monaco-list-row', {
+    has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(title)}$`) }),
+  });
+  await entry.first().waitFor();
+  await entry.first().click();
+  await widget.waitFor({ state: 'hidden' });
+}
+
+/**
+ * Presses a button of the notification matching `text` in the notification center (opened from
+ * the status bar), which closes the notification; returns the notification's message.
+ */
+export async function pressNotificationButton(page, text, button) {
+  const bell = page.locator('.part.statusbar [id="status.notifications"]');
+  const center = page.locator('.notifications-center');
+  for (let attempt = 1; (await center.and(page.locator('.visible')).count()) === 0; attempt++) {
+    await bell.click();
+    await center
+      .and(page.locator('.visible'))
+      .waitFor({ timeout: 5_000 })
+      .catch((err) => {
+        if (attempt >= 4) {
+          throw err;
+        }
+      });
+  }
+  const item = center.locator('.notification-list-item', { has: page.locator('.notification-list-item-message', { hasText: text }) }).first();
+  await item.waitFor();
+  const shown = (await item.locator('.notification-list-item-message').textContent()) ?? '';
+  await item.locator('.notification-list-item-buttons-container .monaco-button', { hasText: new RegExp(`^${escapeRegExp(button)}$`) }).click();
+  return shown;
+}
+
+/** The status bar entry whose text matches `text` (string: part of it; RegExp). */
+export function statusBarItem(page, text) {
+  return page.locator('.part.statusbar .statusbar-item', { hasText: text });
+}
+
+/** Clears every notification (Command Palette: Notifications: Clear All Notifications). */
+export async function clearNotifications(page) {
+  await runCommand(page, 'Notifications: Clear All Notifications');
+  await page.locator('.notifications-toasts .notification-toast').first().waitFor({ state: 'hidden' });
 }

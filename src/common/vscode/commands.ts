@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { commandIds, type CommandId } from '../commandIds';
 import { describeError, isCancellation, UserError } from '../errors';
+import { manageTrustAction, manageTrustCommand, UntrustedWorkspaceError } from './workspaceTrust';
 
 export type CommandHandler = (...args: unknown[]) => unknown;
 
@@ -17,9 +18,13 @@ export function registerCommand(log: vscode.LogOutputChannel, id: CommandId, han
       }
       const message = describeError(err);
       log.error(`${id} failed: ${message}${err instanceof UserError && err.detail ? `\n${err.detail}` : ''}`);
-      void vscode.window.showErrorMessage(`Fn Mesh: ${message}`, 'Show Log').then((choice) => {
+      // A refusal in Restricted Mode offers the way out: the Workspace Trust editor.
+      const actions = err instanceof UntrustedWorkspaceError ? [manageTrustAction, 'Show Log'] : ['Show Log'];
+      void vscode.window.showErrorMessage(`Fn Mesh: ${message}`, ...actions).then((choice) => {
         if (choice === 'Show Log') {
           void vscode.commands.executeCommand(commandIds.showLog);
+        } else if (choice === manageTrustAction) {
+          void vscode.commands.executeCommand(manageTrustCommand);
         }
       });
       return undefined;

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { commandIds } from '../../common/commandIds';
 import { UserError } from '../../common/errors';
 import { registerCommand } from '../../common/vscode/commands';
+import { requireTrust } from '../../common/vscode/workspaceTrust';
 import type { AppNode, FunctionNode } from '../../fn/tree/functionsTree';
 import { toKubeName } from '../../routing/names';
 import type { RoutingService } from '../../routing/ui/routingService';
@@ -51,6 +52,8 @@ export function registerDeployCommands(deps: DeployDeps): vscode.Disposable[] {
   const options = (value: unknown) => (typeof value === 'object' && value !== null ? value : {}) as RegisterOptions;
   return [
     registerCommand(deps.log, commandIds.fnDeploy, async (arg?: unknown, opts?: unknown) => {
+      // Refused before anything is asked: Deploy runs the fn CLI on the workspace's code.
+      requireTrust('Deploy Function', 'the fn CLI');
       const folder = await functionFolderArgument(arg);
       return folder ? deploy(deps, folder, options(opts).app) : undefined;
     }),
@@ -67,15 +70,8 @@ async function connected(deps: DeployDeps): Promise<Connected> {
   return state;
 }
 
-/** Deploy runs code from the workspace (func.yaml, build files): never in an untrusted one. */
-function requireTrust(): void {
-  if (!vscode.workspace.isTrusted) {
-    throw new UserError('this workspace is not trusted: deploying runs the fn CLI on its code. Trust the workspace (Manage Workspace Trust) to deploy.');
-  }
-}
-
 async function deploy(deps: DeployDeps, folder: vscode.Uri, app: string | undefined): Promise<DeployRun | undefined> {
-  requireTrust();
+  requireTrust('Deploy Function', 'the fn CLI');
   const fnName = funcYamlName((await readFuncYaml(folder)).text, vscode.workspace.asRelativePath(vscode.Uri.joinPath(folder, funcYaml)));
   const state = await connected(deps);
   const fnPath = findOnPath('fn');
@@ -122,7 +118,8 @@ async function pickApp(deps: DeployDeps, state: Connected, folder: vscode.Uri): 
 }
 
 async function newVersion(deps: DeployDeps, arg: unknown, app: string | undefined): Promise<NewVersionResult | undefined> {
-  requireTrust();
+  // Deploys the copy with the fn CLI: never in an untrusted workspace.
+  requireTrust('New Version of This Function', 'the fn CLI');
   const node = arg as FunctionNode | undefined;
   const fromTree = node?.kind === 'function';
   const folder = fromTree ? await folderOfFunction(node.fn.name) : await functionFolderArgument(arg);

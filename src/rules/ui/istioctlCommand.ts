@@ -24,7 +24,8 @@ export function registerIstioctlCommand(log: vscode.LogOutputChannel, kube?: Kub
     const configured = restrictedString(vscode.workspace.getConfiguration('fnMesh'), 'rules.istioctlPath')?.trim();
     const binary = findIstioctl(configured || undefined);
     if (!binary) {
-      throw new UserError('istioctl not found: set fnMesh.rules.istioctlPath or put istioctl on PATH');
+      // The setting is a machine one: a workspace's value never counts, so say where it goes.
+      throw new UserError('istioctl not found: set fnMesh.rules.istioctlPath in your user settings (a workspace cannot choose the program), or put istioctl on PATH');
     }
     const files = await ruleFiles();
     if (files.size === 0) {
