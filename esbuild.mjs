@@ -10,7 +10,8 @@
 //                       Start Sampling through src/sampling/ui/samplingCore.ts;
 //   dist/samplingChart.js/.css  the chart webview's script (uPlot), for the browser;
 //   dist/fnCommands.js, kubeCommands.js, routingCommands.js, deploy.js, rules.js, samplingUi.js,
-//   rollout.js  the features that load on first use (see lazyFeatures below).
+//   rollout.js  the features that load on first use, and kubeResources.js, the cluster access code
+//   loaded with the first connection (see lazyFeatures below).
 import * as esbuild from 'esbuild';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
@@ -80,7 +81,7 @@ const parsersApart = {
 
 /**
  * Features bundled apart and loaded on first use: each entry (a `*Bundle.ts` that src/extension.ts
- * `require`s inside a function) and the file it becomes. Activation evaluates none of them; their
+ * or a loader `require`s inside a function) and the file it becomes. Activation evaluates none of them; their
  * commands are registered as stubs (src/common/vscode/lazyFeatures.ts). Code they share with
  * extension.js is in both files, so no module state may be shared through such code: services are
  * passed in, and UserError is recognised across copies.
@@ -93,6 +94,8 @@ const lazyFeatures = {
   'src/rules/ui/rulesBundle.ts': 'rules.js',
   'src/sampling/ui/samplingBundle.ts': 'samplingUi.js',
   'src/rollout/ui/rolloutBundle.ts': 'rollout.js',
+  // Not a feature: the cluster access code, loaded with the first connection (kubeResourcesLoader.ts).
+  'src/routing/cluster/kubeResourcesBundle.ts': 'kubeResources.js',
 };
 
 /** In extension.js, the require of a feature's entry becomes a require of the feature's own file. */

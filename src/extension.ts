@@ -133,13 +133,17 @@ export function activate(context: vscode.ExtensionContext): FnMeshApi {
     trackFunctionFolders(log),
     commands,
   );
-  startRulesWhenYaml(context, log, rulesFeature);
   // A rollout a previous window left unfinished: the feature asks what to do with it.
   if (context.workspaceState.get(rolloutStateKey) !== undefined) {
     rolloutFeature();
   }
-  // Reads kubeconfig in the background (no network): the status bar fills in when it is done.
-  void kube.state();
+  // Work nobody waits for runs just after activation: reading kubeconfig (no network; the status
+  // bar fills in when it is done) and looking for the first YAML file.
+  const afterActivation = setImmediate(() => {
+    void kube.state();
+    startRulesWhenYaml(context, log, rulesFeature);
+  });
+  context.subscriptions.push({ dispose: () => clearImmediate(afterActivation) });
   return {
     functionsTree: functions.provider,
     fnConnection: connection,
