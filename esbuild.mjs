@@ -8,9 +8,13 @@
 //   dist/cli.js         the rule engine for CI (`node dist/cli.js check <paths>`);
 //   dist/sampling.js    the sampling core (undici, hdr-histogram-js, stdlib), loaded on the first
 //                       Start Sampling through src/sampling/ui/samplingCore.ts;
-//   dist/samplingChart.js/.css  the chart webview's script (uPlot), for the browser.
+//   dist/samplingChart.js/.css  the chart webview's script (uPlot), for the browser;
+//   dist/fnCommands.js, kubeCommands.js, routingCommands.js, deploy.js, rules.js, samplingUi.js,
+//   rollout.js  the features that load on first use, and kubeResources.js, the cluster access code
+//   loaded with the first connection (see lazyFeatures below).
 import * as esbuild from 'esbuild';
 import { createRequire } from 'node:module';
+import * as path from 'node:path';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -75,15 +79,59 @@ const parsersApart = {
   },
 };
 
+/**
+ * Features bundled apart and loaded on first use: each entry (a `*Bundle.ts` that src/extension.ts
+ * or a loader `require`s inside a function) and the file it becomes. Activation evaluates none of them; their
+ * commands are registered as stubs (src/common/vscode/lazyFeatures.ts). Code they share with
+ * extension.js is in both files, so no module state may be shared through such code: services are
+ * passed in, and UserError is recognised across copies.
+ */
+const lazyFeatures = {
+  'src/fn/ui/fnBundle.ts': 'fnCommands.js',
+  'src/kube/ui/kubeBundle.ts': 'kubeCommands.js',
+  'src/routing/ui/routingBundle.ts': 'routingCommands.js',
+  'src/deploy/ui/deployBundle.ts': 'deploy.js',
+  'src/rules/ui/rulesBundle.ts': 'rules.js',
+  'src/sampling/ui/samplingBundle.ts': 'samplingUi.js',
+  'src/rollout/ui/rolloutBundle.ts': 'rollout.js',
+  // Not a feature: the cluster access code, loaded with the first connection (kubeResourcesLoader.ts).
+  'src/routing/cluster/kubeResourcesBundle.ts': 'kubeResources.js',
+};
+
+/** In extension.js, the require of a feature's entry becomes a require of the feature's own file. */
+const featuresApart = {
+  name: 'features-apart',
+  setup(build) {
+    build.onResolve({ filter: /Bundle$/ }, (args) => {
+      const entry = path.relative(process.cwd(), path.resolve(args.resolveDir, `${args.path}.ts`)).split(path.sep).join('/');
+      const file = lazyFeatures[entry];
+      if (!file) {
+        return undefined;
+      }
+      if (args.kind !== 'require-call') {
+        return { errors: [{ text: `${entry} is a lazily loaded feature: require() it inside a function, do not import it` }] };
+      }
+      return { path: `./${file}`, external: true };
+    });
+  },
+};
+
 const builds = [
   {
     ...common,
     entryPoints: ['src/extension.ts'],
     outfile: 'dist/extension.js',
-    plugins: [clientNodeApart, samplingApart, parsersApart],
+    plugins: [clientNodeApart, samplingApart, parsersApart, featuresApart],
     // Turn `import()` into `require()` so the external chunk loads as CommonJS.
     supported: { 'dynamic-import': false },
   },
+  ...Object.entries(lazyFeatures).map(([entry, file]) => ({
+    ...common,
+    entryPoints: [entry],
+    outfile: `dist/${file}`,
+    plugins: [clientNodeApart, samplingApart, parsersApart],
+    supported: { 'dynamic-import': false },
+  })),
   {
     ...common,
     stdin: { contents: "export * from '@kubernetes/client-node';", resolveDir: '.', sourcefile: 'clientNode.ts', loader: 'ts' },

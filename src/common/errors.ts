@@ -1,10 +1,27 @@
 // Turns any thrown value into one line a user can act on. Pure: no `vscode` here.
 
+/** Marks a UserError whichever copy of this module made it (see UserError's `instanceof`). */
+const userErrorBrand = Symbol.for('fnMesh.UserError');
+
 /** An error whose message is already written for the user. */
 export class UserError extends Error {
+  readonly [userErrorBrand] = true;
+
   constructor(message: string, readonly detail?: string) {
     super(message);
     this.name = 'UserError';
+  }
+
+  /**
+   * `x instanceof UserError` holds for a UserError made by another copy of this module too: each
+   * lazily loaded bundle (see esbuild.mjs) has its own copy, and an error thrown in one is caught
+   * and shown by another. Subclasses keep the ordinary prototype check.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (this !== UserError) {
+      return Function.prototype[Symbol.hasInstance].call(this, value);
+    }
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[userErrorBrand] === true;
   }
 }
 

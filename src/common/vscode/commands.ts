@@ -1,5 +1,7 @@
 // The one way commands are registered: failures become a clear message with "Show Log", are
-// logged, and never escape as unhandled rejections.
+// logged, and never escape as unhandled rejections. Activation registers every command; the
+// features loaded later (their own bundles) put their handlers behind those registrations through
+// `registerInto` (see lazyFeatures.ts).
 import * as vscode from 'vscode';
 import { commandIds, type CommandId } from '../commandIds';
 import { describeError, isCancellation, UserError } from '../errors';
@@ -7,8 +9,24 @@ import { manageTrustAction, manageTrustCommand, UntrustedWorkspaceError } from '
 
 export type CommandHandler = (...args: unknown[]) => unknown;
 
+/** Where registerCommand puts a wrapped handler instead of VS Code's registry; the disposable removes it. */
+export type CommandSink = (id: CommandId, handler: (...args: unknown[]) => Promise<unknown>) => vscode.Disposable;
+
+let sink: CommandSink | undefined;
+
+/** Runs `register`, sending every command it registers to `target` rather than to VS Code. */
+export function registerInto<T>(target: CommandSink, register: () => T): T {
+  const previous = sink;
+  sink = target;
+  try {
+    return register();
+  } finally {
+    sink = previous;
+  }
+}
+
 export function registerCommand(log: vscode.LogOutputChannel, id: CommandId, handler: CommandHandler): vscode.Disposable {
-  return vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+  const wrapped = async (...args: unknown[]): Promise<unknown> => {
     try {
       return await handler(...args);
     } catch (err) {
@@ -29,5 +47,6 @@ export function registerCommand(log: vscode.LogOutputChannel, id: CommandId, han
       });
       return undefined;
     }
-  });
+  };
+  return sink ? sink(id, wrapped) : vscode.commands.registerCommand(id, wrapped);
 }

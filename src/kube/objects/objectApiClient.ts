@@ -4,7 +4,8 @@
 // (`_exec`) and turn timestamps into Dates, none of which server-side apply or a diff can afford.
 // Pure: no `vscode`.
 import * as https from 'node:https';
-import type { Cluster, KubeConfig, KubernetesListObject, KubernetesObject, RequestContext, ResponseContext } from '@kubernetes/client-node' with { 'resolution-mode': 'import' };
+import * as tls from 'node:tls';
+import type { Cluster, KubeConfig, KubernetesListObject, KubernetesObject, RequestContext, ResponseContext, V1APIResource } from '@kubernetes/client-node' with { 'resolution-mode': 'import' };
 import { clientNode, type ClientNode } from '../clientNode';
 import { kubeStatusCode } from '../kubeErrors';
 import { fieldManager, type ApplyOptions, type DeleteOptions, type KubeClient, type WatchListener } from './kubeClient';
@@ -26,7 +27,13 @@ interface SendOptions {
   readonly contentType?: string;
 }
 
+interface ResourceList {
+  readonly resources?: readonly { readonly kind: string; readonly name: string; readonly namespaced: boolean }[];
+}
+
 interface PlainApi {
+  /** The group version's resources, asked for now; later look-ups of its kinds' paths use this answer. */
+  resourceList(groupVersion: string): Promise<ResourceList>;
   send(method: Method, spec: ResourceType & { metadata: { name?: string; namespace?: string } }, action: Action, options?: SendOptions): Promise<unknown>;
   sendPath(method: Method, path: string): Promise<unknown>;
   listPath(type: ResourceType, namespace: string): Promise<string>;
@@ -34,6 +41,7 @@ interface PlainApi {
 
 /** A KubernetesObjectApi that sends and returns plain JSON (see the header). */
 function makePlainApi(k8s: ClientNode, config: KubeConfig): PlainApi {
+  const compress = !isLoopbackServer(config.getCurrentCluster()?.server);
   class PlainObjectApi extends k8s.KubernetesObjectApi {
     protected override async processResponse<T extends KubernetesObject>(response: ResponseContext): Promise<T> {
       const text = await response.body.text();
@@ -49,9 +57,45 @@ function makePlainApi(k8s: ClientNode, config: KubeConfig): PlainApi {
       throw new k8s.ApiException(response.httpStatusCode, `HTTP ${response.httpStatusCode}`, data, response.headers);
     }
 
+    /**
+     * One discovery request per group version, shared: client-node's own cache fills only when its
+     * request returns, so the five watches of the routing view, starting together, each asked for
+     * the same lists that API discovery had just read.
+     */
+    private readonly resourceLists = new Map<string, Promise<ResourceList>>();
+
+    resourceList(groupVersion: string): Promise<ResourceList> {
+      const path = groupVersion.includes('/') ? `/apis/${groupVersion}` : `/api/${groupVersion}`;
+      const answer = this.sendPath('GET', path) as Promise<ResourceList>;
+      this.resourceLists.set(groupVersion, answer);
+      answer.catch(() => {
+        if (this.resourceLists.get(groupVersion) === answer) {
+          this.resourceLists.delete(groupVersion);
+        }
+      });
+      return answer;
+    }
+
+    /** What client-node's specUriPath asks: the resource of a kind, from the shared answer (asked again when the kind is not in it). */
+    protected override async resource(apiVersion: string, kind: string): Promise<V1APIResource | undefined> {
+      try {
+        const find = (list: ResourceList) => list.resources?.find((r) => r.kind === kind) as V1APIResource | undefined;
+        const cached = this.resourceLists.get(apiVersion);
+        return (cached && find(await cached.catch((): ResourceList => ({})))) || find(await this.resourceList(apiVersion));
+      } catch (err) {
+        if (err instanceof Error && !err.message.startsWith('Failed to fetch resource metadata')) {
+          err.message = `Failed to fetch resource metadata for ${apiVersion}/${kind}: ${err.message}`;
+        }
+        throw err;
+      }
+    }
+
     private request(method: Method, path: string, options: SendOptions = {}): Promise<unknown> {
       const ctx: RequestContext = this.configuration.baseServer.makeRequestContext(path, k8s.HttpMethod[method]);
       ctx.setHeaderParam('Accept', 'application/json');
+      if (!compress) {
+        ctx.setHeaderParam('Accept-Encoding', 'identity');
+      }
       for (const [name, value] of Object.entries(options.query ?? {})) {
         if (value !== undefined) {
           ctx.setQueryParam(name, value);
@@ -83,9 +127,26 @@ function makePlainApi(k8s: ClientNode, config: KubeConfig): PlainApi {
 }
 
 /**
+ * Whether `server` is on this machine. Responses from such a server are asked for uncompressed:
+ * gzip of a large list costs CPU on both ends (on a two-core machine, the API server's gzip of
+ * 1,000 pods and the client's gunzip took longer than sending the bytes) and saves no network.
+ */
+export function isLoopbackServer(server: string | undefined): boolean {
+  let host: string;
+  try {
+    host = new URL(server ?? '').hostname.replace(/^\[|\]$/g, '');
+  } catch {
+    return false;
+  }
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/**
  * `config` whose HTTPS agents keep their connections: client-node makes a new agent, hence a new
  * TLS handshake, for every request. Agents are reused while the cluster and TLS material are the
  * same (a rotated client certificate gets a new one); proxies keep client-node's own agents.
+ * Each agent's connections share one TLS context: without it Node parses the CA, certificate and
+ * key again for every new connection (a few milliseconds each, and a watch per kind connects).
  */
 function withPooledAgents(config: KubeConfig): KubeConfig {
   const agents = new Map<string, https.Agent>();
@@ -106,7 +167,8 @@ function withPooledAgents(config: KubeConfig): KubeConfig {
         }
         agents.clear();
       }
-      agent = new https.Agent({ ...options, keepAlive: true });
+      const secureContext = tls.createSecureContext({ ca: options.ca, cert: options.cert, key: options.key, pfx: options.pfx, passphrase: options.passphrase });
+      agent = new https.Agent({ ...options, keepAlive: true, secureContext });
       agents.set(key, agent);
     }
     return agent;
@@ -136,8 +198,13 @@ export async function createKubeClient(config: KubeConfig, options: KubeClientOp
       page = (await api.send('GET', { ...type, metadata: { namespace } }, 'list', {
         query: { labelSelector, limit: '500', continue: continueToken },
       })) as KubernetesListObject<KubernetesObject>;
-      // List items carry no apiVersion/kind: put them back so every object is self-describing.
-      items.push(...page.items.map((item) => ({ ...item, apiVersion: type.apiVersion, kind: type.kind })));
+      // List items carry no apiVersion/kind: put them back so every object is self-describing
+      // (in place: the page was parsed for this call alone, and a copy of 1,000 pods costs).
+      for (const item of page.items) {
+        item.apiVersion = type.apiVersion;
+        item.kind = type.kind;
+        items.push(item);
+      }
       continueToken = (page.metadata as { continue?: string } | undefined)?.continue || undefined;
     } while (continueToken);
     return { ...page, items };
@@ -145,9 +212,8 @@ export async function createKubeClient(config: KubeConfig, options: KubeClientOp
 
   return {
     async servedKinds(groupVersion) {
-      const path = groupVersion.includes('/') ? `/apis/${groupVersion}` : `/api/${groupVersion}`;
       try {
-        const resources = (await api.sendPath('GET', path)) as { resources?: { kind: string; name: string }[] };
+        const resources = await api.resourceList(groupVersion);
         // Subresources (`virtualservices/status`) repeat the kind: keep the resources themselves.
         return new Set((resources.resources ?? []).filter((r) => !r.name.includes('/')).map((r) => r.kind));
       } catch (err) {

@@ -10,9 +10,10 @@ import { findApp } from '../../sampling/ui/routeWeights';
 import type { SamplingController } from '../../sampling/ui/samplingController';
 import { RolloutDriver } from '../rolloutDriver';
 import type { RolloutPlan, WeightMap } from '../rolloutPlan';
+import { rolloutStateKey } from './rolloutStateKey';
 import { createRollout, describeWeights, deserializeRollout, isFinal, serializeRollout, stepHealth, type RolloutState } from '../rolloutState';
 
-const stateKey = 'fnMesh.rollout';
+const stateKey = rolloutStateKey;
 
 interface Saved {
   readonly namespace: string;

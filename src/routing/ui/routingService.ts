@@ -9,7 +9,8 @@ import * as vscode from 'vscode';
 import type { KubeConfig } from '@kubernetes/client-node' with { 'resolution-mode': 'import' };
 import { UserError, describeError } from '../../common/errors';
 import type { CliConnection } from '../../kube/cliConnection';
-import { connectKubeResources, type KubeResources } from '../cluster/kubeResources';
+import type { KubeResources } from '../cluster/kubeResources';
+import { connectKubeResourcesLazily } from '../cluster/kubeResourcesLoader';
 import { followRouting, type RoutingState } from '../cluster/liveRouting';
 import type { Disposable } from '../../kube/objects/types';
 import type { KubeConnectionService } from '../../kube/ui/kubeConnectionService';
@@ -68,7 +69,7 @@ export class RoutingService implements vscode.Disposable {
     }
     let client = this.client;
     if (client?.config !== state.config) {
-      const resources = connectKubeResources(state.config);
+      const resources = connectKubeResourcesLazily(state.config);
       client = { config: state.config, resources };
       this.client = client;
       resources.catch(() => {

@@ -13,6 +13,7 @@ import { isFuncYaml } from '../funcYaml';
 import { closeAction, documentRole } from '../indexPolicy';
 import type { Problem, Range } from '../problems';
 import type { QuickFix } from '../quickFixes';
+import { isYamlDocument, yamlFilesExclude, yamlFilesGlob } from './yamlFiles';
 
 const maxWorkspaceFiles = 2000;
 const debounceMs = 250;
@@ -50,7 +51,7 @@ export class RuleDiagnostics implements vscode.Disposable {
       onRemoved: (uris) => uris.forEach((uri) => this.clear(uri)),
       log: (message) => this.log.warn(`rule checks: ${message}`),
     });
-    const isYaml = (doc: vscode.TextDocument): boolean => doc.languageId === 'yaml' || /\.ya?ml$/i.test(doc.uri.path);
+    const isYaml = isYamlDocument;
     this.subscriptions.push(
       this.collection,
       this.ruleFilesFound,
@@ -198,7 +199,7 @@ export class RuleDiagnostics implements vscode.Disposable {
   }
 
   private async scanWorkspace(): Promise<void> {
-    const files = await vscode.workspace.findFiles('**/*.{yaml,yml}', '**/{node_modules,.git}/**', maxWorkspaceFiles);
+    const files = await vscode.workspace.findFiles(yamlFilesGlob, yamlFilesExclude, maxWorkspaceFiles);
     for (const uri of files) {
       if (vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString())) {
         continue; // the editor's text wins over the file on disk
