@@ -28,13 +28,25 @@ export class LazyCommands implements vscode.Disposable {
     });
   };
 
-  /** Registers `ids` with VS Code now; the first call of one runs `load`, which must register its handler into `sink`. */
+  /**
+   * Registers `ids` with VS Code now; the first call of one runs `load`, which must register the
+   * handlers of all of them into `sink`. If it leaves any out (a command listed under the wrong
+   * feature), that first call fails naming them, so any test that runs one command of a feature
+   * checks the whole list.
+   */
   add(ids: readonly CommandId[], load: () => unknown): void {
+    const loadAll = (): void => {
+      load();
+      const missing = ids.filter((other) => !this.handlers.has(other));
+      if (missing.length > 0) {
+        throw new Error(`the feature loaded for ${ids.join(', ')} did not register ${missing.join(', ')}`);
+      }
+    };
     for (const id of ids) {
       this.stubs.push(
         registerCommand(this.log, id, (...args: unknown[]) => {
           if (!this.handlers.has(id)) {
-            load();
+            loadAll();
           }
           const handler = this.handlers.get(id);
           if (!handler) {
