@@ -39,6 +39,22 @@ interface PlainApi {
   listPath(type: ResourceType, namespace: string): Promise<string>;
 }
 
+/**
+ * Resources of the stable core and apps APIs (`v1`, `apps/v1`), whose paths never change: Kubernetes
+ * API conventions keep a GA group version's resource names (Kubernetes deprecation policy, rule 1).
+ * Their paths are built without a discovery request, which saves a round trip per watch on a
+ * remote cluster.
+ */
+const builtInResources: ReadonlyMap<string, { readonly name: string; readonly namespaced: boolean }> = new Map([
+  ['v1 Pod', { name: 'pods', namespaced: true }],
+  ['v1 Service', { name: 'services', namespaced: true }],
+  ['v1 ConfigMap', { name: 'configmaps', namespaced: true }],
+  ['v1 Secret', { name: 'secrets', namespaced: true }],
+  ['v1 Namespace', { name: 'namespaces', namespaced: false }],
+  ['apps/v1 Deployment', { name: 'deployments', namespaced: true }],
+  ['apps/v1 ReplicaSet', { name: 'replicasets', namespaced: true }],
+]);
+
 /** A KubernetesObjectApi that sends and returns plain JSON (see the header). */
 function makePlainApi(k8s: ClientNode, config: KubeConfig): PlainApi {
   const compress = !isLoopbackServer(config.getCurrentCluster()?.server);
@@ -76,8 +92,16 @@ function makePlainApi(k8s: ClientNode, config: KubeConfig): PlainApi {
       return answer;
     }
 
-    /** What client-node's specUriPath asks: the resource of a kind, from the shared answer (asked again when the kind is not in it). */
+    /**
+     * What client-node's specUriPath asks: the resource of a kind. Kinds every Kubernetes serves
+     * under a fixed path (`builtInResources`) need no request; the others come from the shared
+     * discovery answer (asked again when the kind is not in it).
+     */
     protected override async resource(apiVersion: string, kind: string): Promise<V1APIResource | undefined> {
+      const builtIn = builtInResources.get(`${apiVersion} ${kind}`);
+      if (builtIn) {
+        return { kind, name: builtIn.name, namespaced: builtIn.namespaced, singularName: kind.toLowerCase(), verbs: [] };
+      }
       try {
         const find = (list: ResourceList) => list.resources?.find((r) => r.kind === kind) as V1APIResource | undefined;
         const cached = this.resourceLists.get(apiVersion);
