@@ -2,7 +2,7 @@
 # A real local Kubernetes control plane for the tests and the playground:
 # etcd (our embed-based fn-mesh-etcd), kube-apiserver with RBAC and static tokens,
 # kube-controller-manager, and the Istio (from the istio.io/istio module of
-# tools/istio, as istiod) and Gateway API CRDs. No kubelet: pods stay Pending until
+# tools/istio, as istiod), Gateway API, Flagger and Argo Rollouts CRDs. No kubelet: pods stay Pending until
 # scripts/kubelet-standin.sh runs; istiod comes from scripts/istio.sh.
 #
 #   scripts/controlplane.sh build    install Debian deps, build binaries, fetch CRDs
@@ -31,6 +31,7 @@ set -euo pipefail
 readonly RECIPE_VERSION=1
 readonly GATEWAY_API_VERSION=v1.6.3    # Go module sigs.k8s.io/gateway-api
 readonly FLAGGER_VERSION=v1.36.1        # Go module github.com/fluxcd/flagger (Canary CRD, for Export Rollout Plan)
+readonly ARGO_ROLLOUTS_VERSION=v1.8.3   # Go module github.com/argoproj/argo-rollouts (Rollout CRD, for Export Rollout Plan)
 readonly APT_PACKAGES=(openssl)
 # Binary name => Go package, relative to the tools module.
 declare -rA PACKAGES=(
@@ -55,7 +56,8 @@ kubectl_cache="$state/kubectl-cache"
 # The Istio CRDs come from the istio.io/istio module that tools/istio/go.mod pins, the one
 # istiod and istioctl are built from (scripts/istio.sh), so that all three agree.
 istio_version="$(awk '$1 == "istio.io/istio" { print $2 }' "$(dirname "$here")/tools/istio/go.mod" 2>/dev/null || true)"
-crd_dirs=("$crds/istio-$istio_version" "$crds/gateway-api-$GATEWAY_API_VERSION" "$crds/flagger-$FLAGGER_VERSION")
+crd_dirs=("$crds/istio-$istio_version" "$crds/gateway-api-$GATEWAY_API_VERSION" "$crds/flagger-$FLAGGER_VERSION"
+  "$crds/argo-rollouts-$ARGO_ROLLOUTS_VERSION")
 # The Kubernetes release is the one tools/controlplane/go.mod pins.
 kube_version="$(awk '$1 == "k8s.io/kubernetes" { print $2 }' "$module_dir/go.mod" 2>/dev/null || true)"
 
@@ -172,6 +174,9 @@ fetch_crds() {
   # Flagger's Canary, MetricTemplate and AlertProvider CRDs (no Flagger controller runs).
   fetch_module_files github.com/fluxcd/flagger "$FLAGGER_VERSION" "${crd_dirs[2]}" \
     artifacts/flagger/crd.yaml
+  # Argo Rollouts' Rollout CRD only (no Argo Rollouts controller runs; the export needs no analysis kinds).
+  fetch_module_files github.com/argoproj/argo-rollouts "$ARGO_ROLLOUTS_VERSION" "${crd_dirs[3]}" \
+    manifests/crds/rollout-crd.yaml
 }
 
 cmd_build() {

@@ -90,7 +90,10 @@ export interface ArgoTarget {
   readonly namespace: string;
   /** The Istio VirtualService and its route that Argo Rollouts adjusts, and the stable/canary subsets. */
   readonly virtualService: string;
+  /** The weighted HTTP route's name; Argo needs it when the VirtualService has more than one HTTP route. */
   readonly route?: string;
+  /** The subsets that route sends traffic to, when known: Argo drops every destination but the two. */
+  readonly routeSubsets?: readonly string[];
   readonly destinationRule: string;
   readonly stableSubset: string;
   readonly canarySubset: string;
@@ -101,15 +104,29 @@ export interface ArgoTarget {
 
 /**
  * An Argo Rollouts `Rollout` (argoproj.io/v1alpha1) canary strategy with Istio subset-level traffic
- * routing: for each step below 100 a setWeight then a pause of the plan's pause; Argo promotes after
- * the last step. The pods come from the given Deployment through workloadRef (Argo Rollouts docs,
- * "Migrating to Rollouts"). Health gates need an AnalysisTemplate with queries, which is not exported.
+ * routing, as Argo Rollouts' docs describe it ("Istio", "Subset-level Traffic Splitting"):
+ * - spec.strategy.canary.trafficRouting.istio.virtualService: the VirtualService and the name of its
+ *   HTTP route whose destinations Argo weighs (the name may be left out only when it is the one HTTP route);
+ * - ...istio.destinationRule: the DestinationRule and the stable and canary subset names. That route
+ *   must send traffic to exactly these two subsets: Argo gives the canary the step's weight, the stable
+ *   subset the rest, and removes any other destination;
+ * - spec.steps: for each step below 100 a setWeight, then a pause of the plan's pause; Argo promotes
+ *   after the last step;
+ * - spec.workloadRef: the pods come from the given Deployment's template ("Migrating to Rollouts"),
+ *   so spec.template stays empty and spec.selector must match that template's labels.
+ * Argo also adds its `rollouts-pod-template-hash` label to both subsets' labels. Health gates need an
+ * AnalysisTemplate with queries, which is not exported.
  * @throws RolloutPlanError when the plan or target is invalid.
  */
 export function argoRollout(plan: RolloutPlan, target: ArgoTarget): Record<string, unknown> {
   validatePlan(plan);
   checkTarget(target.namespace, target.name, 1);
-  const steps = plan.steps.filter((s) => s < 100).flatMap((w) => [{ setWeight: w }, { pause: { duration: goDuration(plan.pauseSeconds) } }]);
+  checkArgoTarget(target);
+  const below100 = plan.steps.filter((s) => s < 100);
+  if (below100.length === 0) {
+    throw new RolloutPlanError('steps: Argo Rollouts needs at least one step below 100');
+  }
+  const steps = below100.flatMap((w) => [{ setWeight: w }, { pause: { duration: goDuration(plan.pauseSeconds) } }]);
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Rollout',
@@ -130,6 +147,47 @@ export function argoRollout(plan: RolloutPlan, target: ArgoTarget): Record<strin
       },
     },
   };
+}
+
+const labelKey = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const labelValue = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
+
+function checkArgoTarget(target: ArgoTarget): void {
+  for (const [field, name] of [
+    ['virtualService', target.virtualService],
+    ['destinationRule', target.destinationRule],
+    ['deployment', target.deployment],
+  ] as const) {
+    if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(name) || name.length > 253) {
+      throw new RolloutPlanError(`${field}: "${name}" is not a Kubernetes object name`);
+    }
+  }
+  if (!target.stableSubset || !target.canarySubset) {
+    throw new RolloutPlanError('subsets: both the stable and the canary subset must be named');
+  }
+  if (target.stableSubset === target.canarySubset) {
+    throw new RolloutPlanError(`subsets: the stable and the canary subset are both "${target.canarySubset}"`);
+  }
+  if (target.routeSubsets) {
+    const others = target.routeSubsets.filter((s) => s !== target.stableSubset && s !== target.canarySubset);
+    const missing = [target.stableSubset, target.canarySubset].filter((s) => !target.routeSubsets?.includes(s));
+    if (missing.length > 0 || others.length > 0) {
+      const route = `route${target.route ? ` "${target.route}"` : ''} of VirtualService "${target.virtualService}"`;
+      throw new RolloutPlanError(
+        `subsets: Argo Rollouts splits the ${route} between exactly two subsets, ${target.stableSubset} (stable) and ${target.canarySubset} (canary), ` +
+          `but it goes to ${target.routeSubsets.join(', ') || 'none'}${others.length > 0 ? `: Argo would drop ${others.join(', ')}` : ''}`,
+      );
+    }
+  }
+  const entries = Object.entries(target.selector);
+  if (entries.length === 0) {
+    throw new RolloutPlanError('selector: the Rollout needs the labels of the Deployment\'s pods');
+  }
+  for (const [key, value] of entries) {
+    if (!labelKey.test(key) || !labelValue.test(value)) {
+      throw new RolloutPlanError(`selector: "${key}=${value}" is not a Kubernetes label`);
+    }
+  }
 }
 
 function checkTarget(namespace: string, name: string, port: number): void {

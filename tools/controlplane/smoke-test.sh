@@ -62,8 +62,11 @@ pass "server reports $version"
 
 istio_crds="$(admin get crd -o name | grep -c '\.istio\.io$' || true)"
 gateway_crds="$(admin get crd -o name | grep -c '\.gateway\.networking\.k8s\.io$' || true)"
-((istio_crds == 15 && gateway_crds == 10)) || fail "CRDs installed" "istio=$istio_crds gateway=$gateway_crds"
-pass "CRDs installed: $istio_crds Istio, $gateway_crds Gateway API"
+flagger_crds="$(admin get crd -o name | grep -c '\.flagger\.app$' || true)"
+argo_crds="$(admin get crd -o name | grep -c '\.argoproj\.io$' || true)"
+((istio_crds == 15 && gateway_crds == 10 && flagger_crds == 3 && argo_crds == 1)) ||
+  fail "CRDs installed" "istio=$istio_crds gateway=$gateway_crds flagger=$flagger_crds argo=$argo_crds"
+pass "CRDs installed: $istio_crds Istio, $gateway_crds Gateway API, $flagger_crds Flagger, $argo_crds Argo Rollouts"
 expect_ok "networking.istio.io/v1 serves virtualservices" \
   sh -c "\"\$0\" --kubeconfig \"\$1\" get --raw /apis/networking.istio.io/v1 | grep -q '\"name\":\"virtualservices\"'" \
   "$FN_MESH_KUBECTL" "$KUBECONFIG"

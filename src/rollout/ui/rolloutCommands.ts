@@ -9,7 +9,7 @@ import { pickRoutedApp } from '../../sampling/ui/pickRoutedApp';
 import { describeWeights } from '../rolloutState';
 import { exportRolloutPlan } from './exportRolloutPlan';
 import type { RolloutController } from './rolloutController';
-import { askRolloutPlan, type PlanInput } from './rolloutPrompts';
+import { askExportTarget, askRolloutPlan, type ExportInput, type PlanInput } from './rolloutPrompts';
 
 export interface RolloutCommandDeps {
   readonly log: vscode.LogOutputChannel;
@@ -36,14 +36,18 @@ export function registerRolloutCommands({ log, routing, rollouts }: RolloutComma
       if (!view) {
         return undefined;
       }
+      const kind = await askExportTarget(input as ExportInput | undefined);
       const plan = await askRolloutPlan(view, input as PlanInput | undefined);
-      const outcome = await exportRolloutPlan(routing, view, plan);
+      const outcome = await exportRolloutPlan(routing, view, plan, kind);
       await vscode.window.showTextDocument(outcome.uri, { preview: false });
       const file = vscode.workspace.asRelativePath(outcome.uri);
-      if (!outcome.dryRun) {
+      const check = outcome.check;
+      if (!check) {
         void vscode.window.showWarningMessage(`Fn Mesh: wrote ${file}; not checked by a server (no cluster connected)`);
-      } else if (!outcome.dryRun.ok) {
-        throw new UserError(`wrote ${file}, but the API server refuses it: ${outcome.dryRun.summary}`);
+      } else if (check.kind === 'unchecked') {
+        void vscode.window.showWarningMessage(`Fn Mesh: wrote ${file}; ${check.message}`);
+      } else if (!check.outcome.ok) {
+        throw new UserError(`wrote ${file}, but the API server refuses it: ${check.outcome.summary}`);
       } else {
         void vscode.window.showInformationMessage(`Fn Mesh: wrote ${file}; the API server accepts it (server-side dry-run)`);
       }

@@ -1,9 +1,10 @@
 // Asks for a rollout plan: the new version, the steps (preset or custom list), the pause per step
-// and the health gates. Each answer is checked where it is typed; a given `input` skips the prompts
+// and the health gates; for Export Rollout Plan…, also the controller. Each answer is checked where it is typed; a given `input` skips the prompts
 // (commands run from tests or other commands pass it).
 import * as vscode from 'vscode';
 import { UserError } from '../../common/errors';
 import type { RoutedAppView } from '../../routing/cluster/routingView';
+import { exportTargets, isExportTargetKind, type ExportTargetKind } from './exportTargets';
 import { defaultSteps, parseSteps, type RolloutPlan, type RolloutPlanError } from '../rolloutPlan';
 
 /** What a caller may pass instead of answering prompts. */
@@ -16,6 +17,11 @@ export interface PlanInput {
   readonly maxErrorPercent?: number;
   readonly maxP95Ms?: number;
   readonly minSamples?: number;
+}
+
+/** Export Rollout Plan…'s input for automation and tests: the plan, and the controller (default Flagger). */
+export interface ExportInput extends PlanInput {
+  readonly target?: ExportTargetKind;
 }
 
 /** Ends the command quietly (registerCommand treats an AbortError as a cancellation). */
@@ -87,4 +93,23 @@ export async function askRolloutPlan(view: RoutedAppView, input: PlanInput = {})
   const maxP95Ms = input.maxP95Ms ?? (await askNumber(`Highest p95 latency of ${newVersion} (ms)`, 500, 1, 600_000, 'ms'));
   const minSamples = input.minSamples ?? (await askNumber(`Responses of ${newVersion} needed per step`, 20, 1, 1_000_000, 'responses'));
   return { newVersion, steps, pauseSeconds, gates: { maxErrorRate: maxErrorPercent / 100, maxP95Ms, minSamples: Math.floor(minSamples) } };
+}
+
+/**
+ * Which controller the plan is exported for. Given `input` (automation), its `target`, Flagger when
+ * it names none (what the command exported before it offered Argo Rollouts); else the user picks.
+ */
+export async function askExportTarget(input: ExportInput | undefined): Promise<ExportTargetKind> {
+  if (input) {
+    const target = input.target ?? 'flagger';
+    if (!isExportTargetKind(target)) {
+      throw new UserError(`target: "${String(target)}" is not a controller Fn Mesh exports to (flagger or argo)`);
+    }
+    return target;
+  }
+  const picked = await vscode.window.showQuickPick(
+    Object.values(exportTargets).map((t) => ({ label: t.label, description: `${t.apiVersion} ${t.objectKind}, fn-mesh/${t.fileName('<app>')}`, target: t.kind })),
+    { title: 'Export the rollout plan for which controller?' },
+  );
+  return picked?.target ?? cancelled();
 }

@@ -19,6 +19,9 @@ export interface WeightedRoute {
   readonly resourceVersion: string;
   /** In the route's order. */
   readonly entries: readonly RouteEntry[];
+  /** The weighted rule's name, if it has one, and how many rules (HTTP routes) the object has. */
+  readonly ruleName?: string;
+  readonly ruleCount: number;
 }
 
 type Json = Record<string, unknown>;
@@ -50,7 +53,16 @@ export function versionsOfAnnotation(obj: LiveObject): string[] {
   return [...parseFunctionsAnnotation(obj.metadata.annotations?.[annotations.functions]).keys()];
 }
 
-function istioEntries(obj: LiveObject, spec: Json): { rule: number; entries: RouteEntry[] } {
+interface FoundRule {
+  readonly rule: number;
+  readonly entries: RouteEntry[];
+  readonly ruleName?: string;
+  readonly ruleCount: number;
+}
+
+const nameOf = (rule: Json | undefined): { ruleName?: string } => (typeof rule?.name === 'string' && rule.name !== '' ? { ruleName: rule.name } : {});
+
+function istioEntries(obj: LiveObject, spec: Json): FoundRule {
   const rules = list(spec.http);
   const rule = weightedRule(rules, 'match');
   const routes = list(rules[rule]?.route);
@@ -63,10 +75,10 @@ function istioEntries(obj: LiveObject, spec: Json): { rule: number; entries: Rou
     const weight = typeof r.weight === 'number' ? r.weight : routes.length === 1 ? 100 : 0;
     return { version: subset, weight, path: `/spec/http/${rule}/route/${j}/weight` };
   });
-  return { rule, entries };
+  return { rule, entries, ...nameOf(rules[rule]), ruleCount: rules.length };
 }
 
-function httpRouteEntries(obj: LiveObject, spec: Json): { rule: number; entries: RouteEntry[] } {
+function httpRouteEntries(obj: LiveObject, spec: Json): FoundRule {
   const rules = list(spec.rules);
   const rule = weightedRule(rules, 'matches');
   const app = obj.metadata.labels?.[partOfLabel] ?? obj.metadata.name;
@@ -77,14 +89,14 @@ function httpRouteEntries(obj: LiveObject, spec: Json): { rule: number; entries:
     // Gateway API: an omitted weight is 1.
     return { version, weight: typeof b.weight === 'number' ? b.weight : 1, path: `/spec/rules/${rule}/backendRefs/${j}/weight` };
   });
-  return { rule, entries };
+  return { rule, entries, ...nameOf(rules[rule]), ruleCount: rules.length };
 }
 
 /** The weighted route of a VirtualService or HTTPRoute; throws a UserError when there is none. */
 export function readWeightedRoute(obj: LiveObject): WeightedRoute {
   const ref = refOf(obj);
   const spec = isMap(obj.spec) ? obj.spec : {};
-  let found: { rule: number; entries: RouteEntry[] };
+  let found: FoundRule;
   if (obj.kind === 'VirtualService') {
     found = istioEntries(obj, spec);
   } else if (obj.kind === 'HTTPRoute') {
@@ -102,7 +114,8 @@ export function readWeightedRoute(obj: LiveObject): WeightedRoute {
     }
     seen.add(e.version);
   }
-  return { ref, resourceVersion: obj.metadata.resourceVersion ?? '', entries: found.entries };
+  const { entries, ruleName, ruleCount } = found;
+  return { ref, resourceVersion: obj.metadata.resourceVersion ?? '', entries, ...(ruleName ? { ruleName } : {}), ruleCount };
 }
 
 export function routeWeights(route: WeightedRoute): Weights {

@@ -1,9 +1,11 @@
 // Progressive rollout end to end on the local stack, as Roll Out Version… drives it: weights
 // written by the routing layer's guarded update, each step sampled through the ingress gateway.
 // A healthy v2 reaches 100; a v2 whose function fails rolls back to the starting weights. The
-// Flagger Canary of the same plan passes a server-side dry-run against Flagger's installed CRD.
+// Flagger Canary and the Argo Rollouts Rollout of the same plan, filled from the routed app, pass a
+// server-side dry-run against the controllers' installed CRDs.
 import * as assert from 'node:assert/strict';
 import { RolloutDriver } from '../../../src/rollout/rolloutDriver';
+import { checkExport, exportObject } from '../../../src/rollout/ui/exportTargets';
 import { flaggerCanary } from '../../../src/rollout/rolloutExport';
 import type { RolloutPlan } from '../../../src/rollout/rolloutPlan';
 import { createRollout, stepHealth, type RolloutState } from '../../../src/rollout/rolloutState';
@@ -95,5 +97,33 @@ describe('progressive rollout through the ingress gateway (end to end)', functio
     const bad = { ...canary, spec: { ...(canary.spec as object), analysis: { interval: 'often' } } };
     const refused = await stack.resources.apply([bad as unknown as ObjectToWrite], { dryRun: true });
     assert.equal(refused.ok, false, 'a Canary the CRD schema refuses fails the dry-run');
+  });
+
+  it("the plan's Argo Rollouts Rollout, filled from the routed app, passes a server-side dry-run against Argo's Rollout CRD", async () => {
+    assert.ok(stack, 'the first test routed the app');
+    const { client, name } = ns();
+    const vs = await client.get(ref(name, 'VirtualService', 'hello-app'));
+    const rollout = exportObject('argo', stack.view, plan, vs) as { spec: { workloadRef: { name: string }; selector: { matchLabels: Record<string, string> }; strategy: { canary: { trafficRouting: unknown } } } };
+    // What it refers to exists in the cluster as named.
+    const deployment = await client.get(ref(name, 'Deployment', rollout.spec.workloadRef.name));
+    const podLabels = (deployment?.spec as { template: { metadata: { labels: Record<string, string> } } } | undefined)?.template.metadata.labels ?? {};
+    for (const [k, v] of Object.entries(rollout.spec.selector.matchLabels)) {
+      assert.equal(podLabels[k], v, `the Deployment's pods carry ${k}=${v}`);
+    }
+    assert.deepEqual(rollout.spec.strategy.canary.trafficRouting, {
+      istio: { virtualService: { name: 'hello-app', routes: ['weighted'] }, destinationRule: { name: 'hello-app', canarySubsetName: 'v2', stableSubsetName: 'v1' } },
+    });
+    assert.ok(await client.get(ref(name, 'DestinationRule', 'hello-app')), 'the DestinationRule exists');
+    const ok = await checkExport(stack.resources, rollout as unknown as ObjectToWrite);
+    assert.equal(ok.kind, 'dryRun', JSON.stringify(ok));
+    assert.ok(ok.kind === 'dryRun' && ok.outcome.ok, JSON.stringify(ok.kind === 'dryRun' ? ok.outcome.summary : ok));
+
+    const broken = { ...rollout, spec: { ...rollout.spec, strategy: { canary: { ...rollout.spec.strategy.canary, steps: [{ setWeight: 'ten' }] } } } };
+    const refused = await checkExport(stack.resources, broken as unknown as ObjectToWrite);
+    assert.equal(refused.kind === 'dryRun' && refused.outcome.ok, false, 'a Rollout the CRD schema refuses fails the dry-run');
+    assert.match(refused.kind === 'dryRun' ? refused.outcome.summary : '', /setWeight/);
+
+    const unserved = await checkExport(stack.resources, { ...rollout, apiVersion: 'argoproj.io/v1alpha9' } as unknown as ObjectToWrite);
+    assert.deepEqual(unserved, { kind: 'unchecked', message: 'not checked: the cluster does not serve argoproj.io/v1alpha9 Rollout' });
   });
 });

@@ -19,6 +19,8 @@ describe('weighted routes', () => {
       { version: 'v2', weight: 10, path: '/spec/http/1/route/1/weight' },
     ]);
     assert.equal(showWeights(routeWeights(route)), 'v1=90,v2=10');
+    assert.equal(route.ruleName, 'weighted');
+    assert.equal(route.ruleCount, 2);
     assert.deepEqual(weightsPatch(route, new Map([['v1', 0], ['v2', 100]])), [
       { op: 'replace', path: '/metadata/resourceVersion', value: '7' },
       { op: 'add', path: '/spec/http/1/route/0/weight', value: 0 },
@@ -30,6 +32,8 @@ describe('weighted routes', () => {
   it('falls back to the last rule without match; one destination without weight gets 100', () => {
     const route = readWeightedRoute(vs([{ match: [{ uri: { prefix: '/a' } }], route: [to('v2')] }, { route: [to('v1')] }]));
     assert.deepEqual(route.entries, [{ version: 'v1', weight: 100, path: '/spec/http/1/route/0/weight' }]);
+    assert.equal(route.ruleName, undefined, 'the default route has no name');
+    assert.equal(route.ruleCount, 2);
   });
 
   it('refuses routes it cannot read as versions', () => {
