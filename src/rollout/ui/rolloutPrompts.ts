@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import { UserError } from '../../common/errors';
 import type { RoutedAppView } from '../../routing/cluster/routingView';
-import { exportTargets, isExportTargetKind, type ExportTargetKind } from './exportTargets';
+import { isExportTargetKind, type ExportTargetKind } from './exportTargets';
 import { defaultSteps, parseSteps, type RolloutPlan, type RolloutPlanError } from '../rolloutPlan';
 
 /** What a caller may pass instead of answering prompts. */
@@ -96,20 +96,27 @@ export async function askRolloutPlan(view: RoutedAppView, input: PlanInput = {})
 }
 
 /**
- * Which controller the plan is exported for. Given `input` (automation), its `target`, Flagger when
- * it names none (what the command exported before it offered Argo Rollouts); else the user picks.
+ * Why Export Rollout Plan… does not offer Argo Rollouts yet, though `argoRollout` builds a Rollout the
+ * API server accepts: Argo's subset-level Istio routing adds its `rollouts-pod-template-hash` label to
+ * both DestinationRule subsets and expects them to select labels every pod of the Rollout shares,
+ * while Fn Mesh's subsets select the `version` label, which the pods of one Rollout (one pod
+ * template) share only with one subset: the stable subset would select no pod (Argo Rollouts docs,
+ * "Istio: subset-level traffic splitting").
  */
-export async function askExportTarget(input: ExportInput | undefined): Promise<ExportTargetKind> {
-  if (input) {
-    const target = input.target ?? 'flagger';
-    if (!isExportTargetKind(target)) {
-      throw new UserError(`target: "${String(target)}" is not a controller Fn Mesh exports to (flagger or argo)`);
-    }
-    return target;
+export const argoNotOffered =
+  "Argo Rollouts is not offered yet: Argo adds its pod-template hash to both DestinationRule subsets, and Fn Mesh's subsets also select the version label, which the pods of one Rollout cannot all carry, so traffic to the stable subset would reach no pod. Export for Flagger instead.";
+
+/**
+ * Which controller the plan is exported for: Flagger (also when `input` names none). Argo Rollouts
+ * is refused with `argoNotOffered`; any other name is refused naming it.
+ */
+export function askExportTarget(input: ExportInput | undefined): Promise<ExportTargetKind> {
+  const target: unknown = input?.target ?? 'flagger';
+  if (target === 'argo') {
+    return Promise.reject(new UserError(argoNotOffered));
   }
-  const picked = await vscode.window.showQuickPick(
-    Object.values(exportTargets).map((t) => ({ label: t.label, description: `${t.apiVersion} ${t.objectKind}, fn-mesh/${t.fileName('<app>')}`, target: t.kind })),
-    { title: 'Export the rollout plan for which controller?' },
-  );
-  return picked?.target ?? cancelled();
+  if (!isExportTargetKind(target)) {
+    return Promise.reject(new UserError(`target: "${String(target)}" is not a controller Fn Mesh exports to (flagger)`));
+  }
+  return Promise.resolve(target);
 }
