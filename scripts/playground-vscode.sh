@@ -41,7 +41,9 @@ if [[ ! -s "$token_file" ]]; then
 fi
 token="$(<"$token_file")"
 
-# The newcomer's workbench: no welcome page, tips, secondary side bar or chat in the way. Written on
+# The newcomer's workbench: no welcome page, tips, secondary side bar or chat in the way, and no
+# "ports forwarded" notice for Fn Mesh's own port-forwards (they are local listeners of the
+# extension host, which VS Code would otherwise offer to forward to the browser). Written on
 # every start (the playground's own user data; a user's VS Code is not touched).
 mkdir -p "$state/user-data/User"
 cat >"$state/user-data/User/settings.json" <<'JSON'
@@ -53,7 +55,8 @@ cat >"$state/user-data/User/settings.json" <<'JSON'
   "chat.disableAIFeatures": true,
   "telemetry.telemetryLevel": "off",
   "extensions.autoCheckUpdates": false,
-  "update.mode": "none"
+  "update.mode": "none",
+  "remote.autoForwardPorts": false
 }
 JSON
 
