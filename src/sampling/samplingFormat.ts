@@ -1,6 +1,7 @@
 // Text for the sampling output panel: one line per response (throttled) and a fixed-width
 // summary table. Pure functions of their inputs; the caller owns the clock and the panel.
 import { verdictText } from './goodnessOfFit';
+import type { LoadResult } from './loadGenerator';
 import type { ResponseSample, SamplerSnapshot, TransportError } from './samplerStats';
 
 const errorWords: Record<TransportError, string> = {
@@ -105,4 +106,21 @@ function ms(value: number): string {
 
 function percent(value: number): string {
   return `${value.toFixed(1)}%`;
+}
+
+const stopWords: Record<LoadResult['stoppedBy'], string> = {
+  duration: 'its duration was reached',
+  count: 'its request count was reached',
+  abort: 'stopped',
+};
+
+/**
+ * The line that ends a sampling run, e.g. `=== Sampling of hello-app ended (stopped): 184 requests
+ * sent, 181 answered or failed in 43.9 s (4.1 a second; asked for 20 a second, 8 at a time)`.
+ */
+export function formatRunEnd(app: string, r: LoadResult): string {
+  const seconds = r.elapsedMs / 1000;
+  const achieved = seconds > 0 ? (r.reported / seconds).toFixed(1) : '0';
+  const asked = Number.isFinite(r.ratePerSecond) ? `${r.ratePerSecond} a second` : 'as fast as possible';
+  return `=== Sampling of ${app} ended (${stopWords[r.stoppedBy]}): ${r.sent} requests sent, ${r.reported} answered or failed in ${seconds.toFixed(1)} s (${achieved} a second; asked for ${asked}, ${r.concurrency} at a time)`;
 }

@@ -6,6 +6,9 @@ import type { LoadOptions } from './loadOptions';
 import { SamplerStats, type ResponseSample, type SamplerSnapshot, type SamplerStatsOptions, type WeightsSource } from './samplerStats';
 import { formatResponseLine, formatSummaryTable, LineThrottle } from './samplingFormat';
 
+/** The run's last line, for the panel (re-exported: the UI reaches the core only through this module's bundle). */
+export { formatRunEnd } from './samplingFormat';
+
 export interface SessionOptions {
   readonly load: Omit<LoadOptions, 'onSample' | 'signal'>;
   readonly weights: WeightsSource;

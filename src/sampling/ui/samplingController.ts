@@ -117,7 +117,7 @@ export class SamplingController implements vscode.Disposable {
     this.run = run;
     void session.done
       .then(
-        (result) => this.write(`=== Sampling of ${view.appName} ended: ${JSON.stringify(result)}`),
+        (result) => this.write(core.formatRunEnd(view.appName, result)),
         (err: unknown) => {
           this.write(`=== Sampling of ${view.appName} failed: ${(err as Error).message}`);
           void vscode.window.showErrorMessage(`Fn Mesh: sampling ${view.appName} failed: ${(err as Error).message}`);

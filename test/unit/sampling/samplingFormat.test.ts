@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { SamplerStats, fixedWeights } from '../../../src/sampling/samplerStats';
-import { formatResponseLine, formatSummaryTable, LineThrottle } from '../../../src/sampling/samplingFormat';
+import { formatResponseLine, formatRunEnd, formatSummaryTable, LineThrottle } from '../../../src/sampling/samplingFormat';
 
 const t0 = Date.UTC(2026, 0, 2, 12, 0, 1, 234);
 
@@ -49,5 +49,12 @@ describe('sampling output text', () => {
     clock = t0 + 500;
     assert.equal(formatSummaryTable(stats.snapshot(), clock).split('\n')[0], '── 12:00:01.734  0 responses, 0 errors; the weights changed: verdict window opens in 3 s, once the mesh has applied them');
     assert.equal(formatSummaryTable(stats.snapshot(), t0 + 5000).split('\n')[0], '── 12:00:06.234  0 responses, 0 errors; verdict window 0 responses over 2 s');
+  });
+  it('ends a run with a sentence: why it stopped, requests, the rate reached against the rate asked for', () => {
+    assert.equal(
+      formatRunEnd('hello-app', { sent: 184, reported: 181, elapsedMs: 43893.7, stoppedBy: 'abort', ratePerSecond: 20, concurrency: 8 }),
+      '=== Sampling of hello-app ended (stopped): 184 requests sent, 181 answered or failed in 43.9 s (4.1 a second; asked for 20 a second, 8 at a time)',
+    );
+    assert.match(formatRunEnd('a', { sent: 10, reported: 10, elapsedMs: 0, stoppedBy: 'count', ratePerSecond: Infinity, concurrency: 1 }), /ended \(its request count was reached\): .* \(0 a second; asked for as fast as possible, 1 at a time\)$/);
   });
 });
