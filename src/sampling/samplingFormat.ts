@@ -88,11 +88,15 @@ export function formatSummaryTable(s: SamplerSnapshot, nowMs: number): string {
     nowMs < s.windowStartedAt
       ? `the weights changed: verdict window opens in ${Math.ceil((s.windowStartedAt - nowMs) / 1000)} s, once the mesh has applied them`
       : `verdict window ${s.windowTotal} responses over ${Math.round((nowMs - s.windowStartedAt) / 1000)} s`;
+  // Every answer failed or named no version (a fault, a route to elsewhere): the verdict can only
+  // wait, so the reason is said beside it.
+  const fromRoute = s.rows.filter((r) => r.weight !== undefined).reduce((sum, r) => sum + r.windowCount, 0);
+  const why = s.windowTotal > 0 && fromRoute === 0 ? ` (none of the ${s.windowTotal} responses in the window came from a version of the route: see the rows above)` : '';
   return [
     `── ${formatTime(nowMs)}  ${s.total} responses, ${s.errors} errors; ${window}`,
     line(head),
     ...rows.map(line),
-    `verdict: ${verdictText(s.verdict)}`,
+    `verdict: ${verdictText(s.verdict)}${why}`,
   ].join('\n');
 }
 

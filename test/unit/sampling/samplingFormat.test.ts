@@ -57,4 +57,14 @@ describe('sampling output text', () => {
     );
     assert.match(formatRunEnd('a', { sent: 10, reported: 10, elapsedMs: 0, stoppedBy: 'count', ratePerSecond: Infinity, concurrency: 1 }), /ended \(its request count was reached\): .* \(0 a second; asked for as fast as possible, 1 at a time\)$/);
   });
+  it('says why the verdict cannot move when no response in the window came from a version of the route', () => {
+    const stats = new SamplerStats(fixedWeights({ v1: 50, v2: 50 }), { now: () => t0 - 1000 });
+    for (let i = 0; i < 5; i++) {
+      stats.record({ at: t0, version: 'unknown', status: 503, latencyMs: 2 });
+    }
+    const lines = formatSummaryTable(stats.snapshot(), t0).split('\n');
+    assert.match(lines.at(-1) ?? '', /^verdict: not enough samples yet: about \d+ more needed \(none of the 5 responses in the window came from a version of the route: see the rows above\)$/);
+    stats.record({ at: t0, version: 'v1', status: 200, latencyMs: 2 });
+    assert.doesNotMatch(formatSummaryTable(stats.snapshot(), t0), /none of the/);
+  });
 });
