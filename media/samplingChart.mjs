@@ -84,6 +84,11 @@ function add(message) {
 window.addEventListener('message', (event) => {
   if (event.data && event.data.type === 'snapshot') {
     add(event.data);
+  } else if (event.data && event.data.type === 'ended') {
+    // The figures stay, marked as the last ones of a run that is over.
+    const verdict = document.getElementById('verdict');
+    verdict.textContent = `${event.data.app}: sampling ended; last verdict: ${verdict.textContent.replace(/^[^:]*: /, '')}`;
+    verdict.className = 'ended';
   }
 });
 window.addEventListener('resize', () => {

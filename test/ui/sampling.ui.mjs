@@ -213,7 +213,7 @@ export const sessions = [
         },
       },
       {
-        name: 'Stop Sampling, then Remove Routing… deletes the route and its Gateway',
+        name: 'Stop Sampling (the chart says the run ended), then Remove Routing… deletes the route and its Gateway',
         timeoutMs: 90_000,
         run: async (page, ctx) => {
           let { menu } = await openContextMenu(page, trafficRow(page, APP));
@@ -221,6 +221,9 @@ export const sessions = [
           await samplingStatus(page).waitFor({ state: 'detached' });
           const output = await outputChannel(page, CHANNEL);
           await output.locator('.view-line', { hasText: `=== Sampling of ${APP} ended` }).waitFor();
+          // The chart keeps its last figures, marked as no longer live.
+          const chart = await webviewFrame(page, '#share canvas');
+          await chart.locator('#verdict', { hasText: `${APP}: sampling ended; last verdict: consistent` }).waitFor();
 
           ({ menu } = await openContextMenu(page, trafficRow(page, APP)));
           await chooseMenuItem(page, menu, 'Remove Routing…');

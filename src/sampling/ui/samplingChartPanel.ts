@@ -79,6 +79,11 @@ export class SamplingChartPanel implements vscode.Disposable {
     void this.panel.webview.postMessage(chartMessage(app, snapshot, now, verdict));
   }
 
+  /** Tells the chart that sampling `app` ended: its last figures stay, marked as no longer live. */
+  ended(app: string): void {
+    void this.panel?.webview.postMessage({ type: 'ended', app });
+  }
+
   dispose(): void {
     this.panel?.dispose();
   }

@@ -36,6 +36,7 @@ export function registerSamplingCommands(deps: SamplingCommandDeps): vscode.Disp
   const { log, routing, controller, chart } = deps;
   return [
     controller.onDidSnapshot((e) => chart.post(e.app, e.snapshot, e.verdict)),
+    controller.onDidEnd((app) => chart.ended(app)),
     registerCommand(log, commandIds.samplingStart, async (node?: unknown): Promise<StartOutcome | undefined> => {
       const view = await pickRoutedApp(routing, node, 'Start sampling which app?');
       if (!view) {

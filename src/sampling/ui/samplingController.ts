@@ -36,6 +36,9 @@ export class SamplingController implements vscode.Disposable {
   private readonly snapshots = new vscode.EventEmitter<{ readonly app: string; readonly snapshot: SamplerSnapshot; readonly verdict: string }>();
   /** Every summary of the running session (about once a second). */
   readonly onDidSnapshot = this.snapshots.event;
+  private readonly ended = new vscode.EventEmitter<string>();
+  /** A run ended (stopped, its duration reached, or failed): the app it sampled. */
+  readonly onDidEnd = this.ended.event;
   private readonly lines: string[] = [];
   private run: Run | undefined;
 
@@ -169,6 +172,7 @@ export class SamplingController implements vscode.Disposable {
     this.output.dispose();
     this.status.dispose();
     this.snapshots.dispose();
+    this.ended.dispose();
   }
 
   private onSnapshot(info: SamplingRunInfo, snapshot: SamplerSnapshot, verdictText: string): void {
@@ -183,6 +187,7 @@ export class SamplingController implements vscode.Disposable {
       return;
     }
     this.run = undefined;
+    this.ended.fire(run.info.app);
     this.status.hide();
     void vscode.commands.executeCommand('setContext', 'fnMesh.samplingActive', false);
     await run.target.close().catch(() => undefined);
