@@ -81,8 +81,11 @@ export function parseWeights(input: string, versions: readonly string[]): Weight
     if (negativeNumber.test(number)) {
       return problem('negative', value, `Weight of "${name.text}" is negative: ${value.text}`);
     }
-    if (!unsignedNumber.test(number) || !Number.isFinite(Number(number))) {
-      const hint = /\s/.test(value.text) ? ' (separate entries with commas)' : '';
+    if (unsignedNumber.test(number) && !Number.isFinite(Number(number))) {
+      return problem('not-a-number', value, `Weight of "${name.text}" is too large: ${value.text} (weights are relative: e.g. 90 and 10)`);
+    }
+    if (!unsignedNumber.test(number)) {
+      const hint = /[\s;|/]|=/.test(value.text) ? ' (separate entries with commas, e.g. v1=90,v2=10)' : '';
       return problem('not-a-number', value, `Weight of "${name.text}" is not a number: "${value.text}"${hint}`);
     }
     given.set(name.text, { weight: Number(number), offset: name.offset });
