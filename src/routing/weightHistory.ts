@@ -6,6 +6,30 @@ import { UserError } from '../common/errors';
 import type { WeightsChange } from './cluster/weightsUpdate';
 import { describeSite as where, sameSite, type ChangeSite } from './routingSite';
 
+/**
+ * A UserError saying a change can never be undone (its route is gone, or its weights were changed
+ * since): the undo history should forget it. Marked by a property, not a class, because the error
+ * may cross from one bundle's copy of this module to another's.
+ */
+export function undoGone(message: string): UserError {
+  return Object.assign(new UserError(message), { undoGone: true as const });
+}
+
+/** Whether `err` says the change to undo can never be undone (see `undoWeights`). */
+export function isUndoGone(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { undoGone?: unknown }).undoGone === true;
+}
+
+/** A UserError saying there is nothing to undo here: news for the user, not a failure. */
+function nothingToUndo(message: string): UserError {
+  return Object.assign(new UserError(message), { nothingToUndo: true as const });
+}
+
+/** Whether `err` only says there is nothing to undo (see `WeightHistory.pick`). */
+export function isNothingToUndo(err: unknown): err is UserError {
+  return typeof err === 'object' && err !== null && (err as { nothingToUndo?: unknown }).nothingToUndo === true;
+}
+
 /** A change as recorded: the change itself and where it was made. */
 export interface RecordedChange {
   readonly change: WeightsChange;
@@ -84,7 +108,7 @@ export class WeightHistory {
         }
         const entry = lastWhere(this.entries, (e) => e.app === request.app && isHere(e));
         if (!entry) {
-          throw new UserError(`there is no weight change of ${request.app} in ${where(here)} to undo`);
+          throw nothingToUndo(`there is no weight change of ${request.app} in ${where(here)} to undo`);
         }
         return entry;
       }
@@ -93,7 +117,7 @@ export class WeightHistory {
         if (!entry) {
           const elsewhere = this.entries.at(-1);
           const hint = elsewhere ? ` (the last one, of ${elsewhere.app}, was made in ${where(elsewhere.site)}: switch there to undo it)` : '';
-          throw new UserError(`there is no weight change in ${where(here)} to undo${hint}`);
+          throw nothingToUndo(`there is no weight change in ${where(here)} to undo${hint}`);
         }
         return entry;
       }

@@ -2,6 +2,7 @@
 // write them in one update guarded by the resourceVersion read. Whatever another client changed
 // in between is never overwritten: the update is refused and the user is told what changed.
 // Pure: no `vscode`.
+import { undoGone } from '../weightHistory';
 import { UserError } from '../../common/errors';
 import { isDns1035Label } from '../names';
 import { assertValidWeights, weightProblems, type Weights } from '../weights';
@@ -126,12 +127,15 @@ export async function undoWeights(client: KubeClient, change: WeightsChange): Pr
     throw objectError(change.ref, err);
   });
   if (!obj) {
-    throw new UserError(`${describeRef(change.ref)} no longer exists: nothing to undo`);
+    throw undoGone(`${describeRef(change.ref)} no longer exists: nothing to undo`);
   }
   const route = readWeightedRoute(obj);
   const current = routeWeights(route);
   if (!sameWeights(current, change.applied)) {
-    throw new WeightsConflictError(change.ref, change.applied, current, 'since the change to undo');
+    throw undoGone(
+      `${describeRef(change.ref)} was changed by another client since the change to undo: weights were ${showWeights(change.applied)}, now ${showWeights(current)}. ` +
+        'Nothing was written; that change can no longer be undone, and Undo forgets it.',
+    );
   }
   return writeWeights(client, route, change.previous);
 }

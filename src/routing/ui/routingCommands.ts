@@ -8,8 +8,8 @@ import { registerCommand } from '../../common/vscode/commands';
 import type { RoutedAppView } from '../cluster/routingView';
 import { describeRef } from '../../kube/objects/types';
 import type { RoutingNode } from '../routingTree';
-import type { UndoRequest } from '../weightHistory';
 import type { WeightsChange } from '../cluster/weightsUpdate';
+import { isNothingToUndo, isUndoGone, type UndoRequest } from '../weightHistory';
 import { weightsFromInput } from '../routePlan';
 import { formatWeights, parseWeights, type Weights } from '../weights';
 import { weightPresets } from '../weightPresets';
@@ -116,9 +116,23 @@ export function registerRoutingCommands(deps: RouteTrafficDeps): vscode.Disposab
     }),
     registerCommand(log, commandIds.routingUndoWeights, async (arg?: unknown) => {
       const target = await routing.resolve();
-      const entry = routing.history.pick(undoRequestOf(arg), target.site);
+      let entry;
+      try {
+        entry = routing.history.pick(undoRequestOf(arg), target.site);
+      } catch (err) {
+        if (isNothingToUndo(err)) {
+          void vscode.window.showInformationMessage(`Fn Mesh: ${err.message}`);
+          return undefined;
+        }
+        throw err;
+      }
       const last = entry.change;
-      const undone = await target.resources.undoWeights(last);
+      const undone = await target.resources.undoWeights(last).catch((err: unknown) => {
+        if (isUndoGone(err)) {
+          routing.history.forget(entry); // else the next Undo would land on it and be refused again
+        }
+        throw err;
+      });
       routing.history.forget(entry);
       log.info(`undo on ${describeRef(last.ref)} (context ${target.context}): ${formatWeights(last.applied)} → ${formatWeights(undone.applied)}`);
       void vscode.window.showInformationMessage(`Fn Mesh: weights of ${entry.app} back to ${formatWeights(undone.applied)} (${target.namespace}, context ${target.context})`);

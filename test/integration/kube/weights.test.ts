@@ -2,6 +2,7 @@
 // any request, a concurrent writer, Undo and its guard, re-applying after a weight change, and the
 // Gateway API HTTPRoute.
 import * as assert from 'node:assert/strict';
+import { isUndoGone } from '../../../src/routing/weightHistory';
 import { readPreview } from '../../../src/kube/objects/preview';
 import { createKubeResources } from '../../../src/routing/cluster/kubeResources';
 import { WeightsConflictError } from '../../../src/routing/cluster/weightsUpdate';
@@ -151,7 +152,11 @@ describe('kube resources: weights and undo (real kube-apiserver)', function () {
       { op: 'replace', path: '/spec/http/0/route/0/weight', value: 45 },
       { op: 'replace', path: '/spec/http/0/route/1/weight', value: 55 },
     ]);
-    await assert.rejects(kube.undoWeights(change), /changed by another client since the change to undo: weights were v1=40,v2=60, now v1=45,v2=55/);
+    await assert.rejects(kube.undoWeights(change), (err: Error) => {
+      assert.match(err.message, /changed by another client since the change to undo: weights were v1=40,v2=60, now v1=45,v2=55\. Nothing was written; that change can no longer be undone, and Undo forgets it\.$/);
+      assert.ok(isUndoGone(err), 'marked for the history to forget');
+      return true;
+    });
     assert.deepEqual(await liveWeights(), [45, 55]);
   });
 

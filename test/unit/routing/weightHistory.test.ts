@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import { UserError } from '../../../src/common/errors';
 import type { WeightsChange } from '../../../src/routing/cluster/weightsUpdate';
 import type { ChangeSite } from '../../../src/routing/routingSite';
-import { WeightHistory } from '../../../src/routing/weightHistory';
+import { isNothingToUndo, isUndoGone, undoGone, WeightHistory } from '../../../src/routing/weightHistory';
 
 const siteA: ChangeSite = { clusterKey: 'a @ https://127.0.0.1:6443', context: 'a', namespace: 'shop' };
 const siteB: ChangeSite = { clusterKey: 'b @ https://127.0.0.2:6443', context: 'b', namespace: 'shop' };
@@ -84,5 +84,22 @@ describe('weight history (Undo)', () => {
     }
     assert.equal(history.size, 3);
     assert.throws(() => history.pick({ kind: 'change', change: first }, siteA), refused(/too old/));
+  });
+  it('marks "nothing to undo" as news, not failure, and a change that can never be undone for the history to forget', () => {
+    const history = new WeightHistory();
+    let caught: unknown;
+    try {
+      history.pick({ kind: 'latest' }, siteA);
+    } catch (err) {
+      caught = err;
+    }
+    assert.ok(isNothingToUndo(caught), 'an empty history says so as news');
+    const ofA = change('app-a', 90, 50);
+    history.record(ofA, siteB);
+    assert.throws(() => history.pick({ kind: 'change', change: ofA }, siteA), (err: unknown) => !isNothingToUndo(err), 'made elsewhere: a refusal, not news');
+    // The marks travel as properties: an error from another bundle's copy of the module counts too.
+    const gone = undoGone('VirtualService shop/app-a no longer exists: nothing to undo');
+    assert.ok(gone instanceof UserError && isUndoGone(gone) && isUndoGone({ ...gone, undoGone: true }));
+    assert.ok(!isUndoGone(new UserError('x')) && !isUndoGone(undefined));
   });
 });
