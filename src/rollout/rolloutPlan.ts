@@ -41,14 +41,21 @@ export const defaultSteps: readonly number[] = [10, 25, 50, 100];
  * @throws RolloutPlanError naming the bad entry.
  */
 export function parseSteps(text: string): number[] {
-  const parts = text.split(/[\s,;→>-]+/).filter((p) => p !== '');
+  // Arrows ("->", "=>", "→") separate like commas; a minus sign elsewhere stays with its number.
+  const parts = text
+    .replace(/->|=>|→/g, ',')
+    .split(/[\s,;]+/)
+    .filter((p) => p !== '');
   if (parts.length === 0) {
     throw new RolloutPlanError('steps: give at least one weight, for example "10, 25, 50, 100"');
   }
   const steps = parts.map((p, i) => {
-    const n = Number(p.replace(/%$/, ''));
+    const n = /^\d{1,3}%?$/.test(p) ? Number(p.replace(/%$/, '')) : NaN;
     if (!Number.isInteger(n) || n < 1 || n > 100) {
       throw new RolloutPlanError(`steps: entry ${i + 1} "${p}" is not a whole percentage from 1 to 100`);
+    }
+    if (i > 0 && n <= Number(parts[i - 1]?.replace(/%$/, ''))) {
+      throw new RolloutPlanError(`steps: entry ${i + 1} (${n}) does not increase on entry ${i} (${parts[i - 1]})`);
     }
     return n;
   });

@@ -7,7 +7,11 @@ describe('rollout plan', () => {
   it('reads custom steps and adds the final 100', () => {
     assert.deepEqual(parseSteps('10, 25, 50'), [10, 25, 50, 100]);
     assert.deepEqual(parseSteps('5 → 20% → 100'), [5, 20, 100]);
-    assert.throws(() => parseSteps('10, 5'), /steps\[1\]: 5 does not increase on 10/);
+    assert.throws(() => parseSteps('10, 5'), /steps: entry 2 \(5\) does not increase on entry 1 \(10\)/);
+    assert.throws(() => parseSteps('-10, 100'), /steps: entry 1 "-10" is not a whole percentage from 1 to 100/);
+    assert.throws(() => parseSteps('1e2'), /steps: entry 1 "1e2" is not a whole percentage/);
+    assert.deepEqual(parseSteps('10 -> 25 → 50%, 100'), [10, 25, 50, 100]);
+    assert.deepEqual(parseSteps('10 25'), [10, 25, 100]);
     assert.throws(() => parseSteps('10, 0.5'), /entry 2 "0.5" is not a whole percentage/);
     assert.throws(() => parseSteps(' '), /at least one weight/);
   });
