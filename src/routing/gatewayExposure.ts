@@ -141,3 +141,73 @@ export function planGatewayExposure(input: GatewayExposureInput): GatewayExposur
   const objects = [guarded(istioGateway(app, api, options), input.gateway), guarded(virtualService(app, api, route, options), vs)];
   return { app, exposure: { gateway: `${app.namespace}/${gatewayName(app)}`, host, port: options.port ?? 80 }, objects };
 }
+
+/** The Gateways (other than `mesh`) a live VirtualService names, as `{ namespace, name }` (a bare name is in its namespace). */
+export function boundGateways(virtualService: LiveObject | undefined): { readonly namespace: string; readonly name: string }[] {
+  if (!virtualService || !isMap(virtualService.spec)) {
+    return [];
+  }
+  const vsNamespace = virtualService.metadata.namespace ?? '';
+  return strings(virtualService.spec.gateways)
+    .filter((ref) => ref !== meshGateway)
+    .map((ref) => {
+      const slash = ref.indexOf('/');
+      return slash < 0 ? { namespace: vsNamespace, name: ref } : { namespace: ref.slice(0, slash), name: ref.slice(slash + 1) };
+    });
+}
+
+/** Route Traffic's answer for the ingress gateway: keep the current exposure, mesh only (`false`), or expose for `host`. */
+export type RouteGatewayChoice = 'keep' | false | { readonly host: string; readonly port?: number };
+
+/** The gateway part of a re-planned route: what to write, and what the confirmation says is kept or dropped. */
+export interface CarriedExposure {
+  /** The gateway binding to write; undefined: mesh only. */
+  readonly gateway?: GatewayOptions;
+  readonly kept: readonly string[];
+  readonly dropped: readonly string[];
+}
+
+export function describeExposure(exposure: GatewayExposure): string {
+  return `ingress gateway: Host ${exposure.host}, port ${exposure.port} (Gateway ${exposure.gateway})`;
+}
+
+/**
+ * What a re-route does to the app's exposure on the ingress gateway: `current` is where the live
+ * VirtualService answers now (findGatewayExposure), `choice` what was asked for. Keeping it writes
+ * the same host and port on Fn Mesh's own Gateway `ownGateway` (`namespace/name`); leaving it (mesh
+ * only), or moving off a Gateway Fn Mesh did not write, is named among the things dropped.
+ */
+export function carriedExposure(current: GatewayExposure | undefined, choice: RouteGatewayChoice, ownGateway: string): CarriedExposure {
+  const foreign = current && current.gateway !== ownGateway ? [`the binding to Gateway ${current.gateway}, which Fn Mesh did not write: Host ${current.host} moves to Gateway ${ownGateway}`] : [];
+  if (choice === false) {
+    return { kept: [], dropped: current ? [`${describeExposure(current)}: the route is to answer inside the mesh only`] : [] };
+  }
+  if (choice === 'keep') {
+    return current ? { gateway: { hosts: [current.host], port: current.port }, kept: [describeExposure({ ...current, gateway: ownGateway })], dropped: foreign } : { kept: [], dropped: [] };
+  }
+  const next: GatewayExposure = { gateway: ownGateway, host: choice.host, port: choice.port ?? 80 };
+  const replaced = current && (current.host !== next.host || current.port !== next.port) ? [`${describeExposure(current)}: replaced by Host ${next.host}, port ${next.port}`] : [];
+  return { gateway: { hosts: [next.host], port: next.port }, kept: [describeExposure(next)], dropped: [...(replaced.length > 0 ? replaced : foreign)] };
+}
+
+/** A choice of Route Traffic's "Where the app answers" quick pick. */
+export interface RouteGatewayItem {
+  readonly label: string;
+  readonly description?: string;
+  readonly answer: 'keep' | 'mesh' | 'expose';
+}
+
+/** The choices of "Where the app answers", the current one first (the highlighted default) and marked. */
+export function routeGatewayItems(current: GatewayExposure | undefined): RouteGatewayItem[] {
+  if (!current) {
+    return [
+      { label: 'Inside the mesh only', description: 'current', answer: 'mesh' },
+      { label: 'Also on the ingress gateway', description: 'an Istio Gateway on istio-ingressgateway, port 80', answer: 'expose' },
+    ];
+  }
+  return [
+    { label: 'Keep on the ingress gateway', description: `current: Host ${current.host}, port ${current.port}`, answer: 'keep' },
+    { label: 'On the ingress gateway with another host', description: 'asks for the host; port 80', answer: 'expose' },
+    { label: 'Inside the mesh only', description: `leaves the ingress gateway: Host ${current.host} stops answering`, answer: 'mesh' },
+  ];
+}

@@ -162,6 +162,21 @@ export function evenSplit(versions: readonly string[]): Weights {
 }
 
 /**
+ * The weights Route Traffic proposes for routing `versions`: the weights the route has now
+ * (`current`), with versions new to the route at 0, so confirming as proposed moves no traffic;
+ * an even split for a first route (`current` undefined) or when none of the versions kept has
+ * any weight now.
+ */
+export function proposedWeights(versions: readonly string[], current: Weights | undefined): Weights {
+  const kept = versions.map((v) => current?.get(v) ?? 0);
+  if (!current || kept.every((w) => w <= 0)) {
+    return evenSplit(versions);
+  }
+  assertDistinct(versions);
+  return new Map(versions.map((v, i) => [v, kept[i] ?? 0]));
+}
+
+/**
  * Preset: move `percent` points of traffic to `target`, taken from the other versions in
  * proportion to their current weights (capped at what they have). `current` is normalised first.
  */

@@ -11,7 +11,7 @@ import { describeRef, refOf, type LiveObject } from '../../kube/objects/types';
 import { applyWithPrompts } from '../../kube/ui/applyRecoveryPrompts';
 import { toYaml } from '../../kube/objects/yaml';
 import type { RoutedAppView } from '../cluster/routingView';
-import { defaultGatewayHost, planGatewayExposure, type GatewayExposurePlan } from '../gatewayExposure';
+import { defaultGatewayHost, planGatewayExposure, routeGatewayItems, type GatewayExposure, type GatewayExposurePlan, type RouteGatewayChoice } from '../gatewayExposure';
 import { gatewayName } from '../manifests/istioManifests';
 import type { RoutingNode } from '../routingTree';
 import type { RoutingService, RoutingTarget } from './routingService';
@@ -60,30 +60,31 @@ export async function askGatewayHost(appName: string, namespace: string, given?:
   });
 }
 
-/** Route Traffic's gateway choice: `false` for mesh only, the options to expose, undefined when cancelled. */
-export type RouteGatewayChoice = { readonly host: string; readonly port?: number } | false;
-
 /**
- * Asks Route Traffic's question "also expose on the ingress gateway?" (and the host), unless
- * `given` answers it; automation (`action` given) without `given` means mesh only.
+ * Asks Route Traffic's question "where does the app answer?" (and the host), unless `given`
+ * answers it. `current` is where it answers now: keeping that is the first (highlighted) choice,
+ * and what automation (`automated`, nothing `given`) gets. Undefined when cancelled.
  */
-export async function askRouteGateway(appName: string, namespace: string, given: { readonly host?: string; readonly port?: number } | false | undefined, automated: boolean): Promise<RouteGatewayChoice | undefined> {
-  if (given === false || (given === undefined && automated)) {
+export async function askRouteGateway(
+  appName: string,
+  namespace: string,
+  current: GatewayExposure | undefined,
+  given: { readonly host?: string; readonly port?: number } | false | undefined,
+  automated: boolean,
+): Promise<RouteGatewayChoice | undefined> {
+  if (given === false) {
     return false;
   }
   if (given === undefined) {
-    const picked = await vscode.window.showQuickPick(
-      [
-        { label: 'Inside the mesh only', expose: false },
-        { label: 'Also on the ingress gateway', description: 'an Istio Gateway on istio-ingressgateway, port 80', expose: true },
-      ],
-      { title: `Where ${appName} answers` },
-    );
+    if (automated) {
+      return 'keep';
+    }
+    const picked = await vscode.window.showQuickPick(routeGatewayItems(current), { title: `Where ${appName} answers` });
     if (!picked) {
       return undefined;
     }
-    if (!picked.expose) {
-      return false;
+    if (picked.answer !== 'expose') {
+      return picked.answer === 'keep' ? 'keep' : false;
     }
   }
   const host = given?.host ?? (automated ? defaultGatewayHost({ appName, namespace }) : await askGatewayHost(appName, namespace));

@@ -10,11 +10,13 @@ import type { ApplyOutcome } from '../../kube/objects/applyObjects';
 import { ApplyWithRecovery } from '../../kube/objects/applyWithRecovery';
 import type { Preview } from '../../kube/objects/preview';
 import { applyWithPrompts } from '../../kube/ui/applyRecoveryPrompts';
-import { prepareRoute } from '../cluster/routePreparation';
+import { prepareRoute, readLiveRouting } from '../cluster/routePreparation';
+import { carriedExposure } from '../gatewayExposure';
+import { gatewayName } from '../manifests/istioManifests';
 import type { CarriedOptions } from '../routeOptionsCarry';
 import { versionNames, type RoutePlan } from '../routePlan';
 import { toKubeName } from '../names';
-import { evenSplit, formatWeights, parseWeights } from '../weights';
+import { formatWeights, parseWeights, proposedWeights, type Weights } from '../weights';
 import { toYaml } from '../../kube/objects/yaml';
 import type { RoutingService, RoutingTarget } from './routingService';
 import { askRouteGateway } from './exposeOnGatewayCommand';
@@ -29,7 +31,10 @@ export interface RouteTrafficOptions {
   readonly lbBaseUrl?: string;
   /** When the namespace is not labelled for injection; default with `action` given: `pod-label`. */
   readonly injection?: InjectionChoice;
-  /** Also expose on the ingress gateway (host default `<app>.<namespace>.example`); `false` or left out with `action`: mesh only. */
+  /**
+   * Expose on the ingress gateway (host default `<app>.<namespace>.example`), or `false`: mesh
+   * only. Left out with `action`: as the route is now (an exposure on the gateway is kept).
+   */
   readonly gateway?: { readonly host?: string; readonly port?: number } | false;
 }
 
@@ -56,7 +61,15 @@ export async function routeTraffic(deps: RouteTrafficDeps, node: unknown, option
   if (!functions) {
     return undefined;
   }
-  const weights = options.weights ?? (await askWeights(versionNames(functions)));
+  const apis = await target.resources.discoverIstioVersion();
+  const useIstio = apis.istio !== undefined;
+  if (!useIstio && !apis.httpRoute) {
+    throw new UserError(`context ${target.context} serves neither networking.istio.io nor Gateway API HTTPRoute: install Istio (or the Gateway API CRDs) first`);
+  }
+  const kubeApp = toKubeName(appName, 'Fn app name');
+  // The questions start from the route as it is: its weights, and where it answers.
+  const live = await readLiveRouting(target.resources.client, apis, target.namespace, kubeApp);
+  const weights = options.weights ?? (await askWeights(versionNames(functions), live.weights));
   if (weights === undefined) {
     return undefined;
   }
@@ -64,15 +77,11 @@ export async function routeTraffic(deps: RouteTrafficDeps, node: unknown, option
   if (!lbBaseUrl) {
     return undefined;
   }
-  const apis = await target.resources.discoverIstioVersion();
-  const useIstio = apis.istio !== undefined;
-  if (!useIstio && !apis.httpRoute) {
-    throw new UserError(`context ${target.context} serves neither networking.istio.io nor Gateway API HTTPRoute: install Istio (or the Gateway API CRDs) first`);
-  }
-  const gateway = useIstio ? await askRouteGateway(toKubeName(appName, 'Fn app name'), target.namespace, options.gateway, options.action !== undefined) : false;
+  const gateway = useIstio ? await askRouteGateway(kubeApp, target.namespace, live.exposure, options.gateway, options.action !== undefined) : false;
   if (gateway === undefined) {
     return undefined;
   }
+  const exposure = carriedExposure(useIstio ? live.exposure : undefined, gateway, `${target.namespace}/${gatewayName({ appName: kubeApp })}`);
   // What the user is shown is the cluster as read now: the apply refuses objects changed since.
   const { plan, preview, options: carried } = await prepareRoute(target.resources.client, {
     fnAppName: appName,
@@ -81,15 +90,19 @@ export async function routeTraffic(deps: RouteTrafficDeps, node: unknown, option
     namespace: target.namespace,
     lbBaseUrl,
     weights,
-    manifest: useIstio ? { istioApiVersion: apis.istio, ...(gateway ? { gateway: { hosts: [gateway.host], port: gateway.port } } : {}) } : { mode: 'httpRoute' },
+    manifest: useIstio ? { istioApiVersion: apis.istio, ...(exposure.gateway ? { gateway: exposure.gateway } : {}) } : { mode: 'httpRoute' },
   });
   const yamlUri = deps.documents.put(`route-${plan.app.appName}`, toYaml(plan.objects));
-  deps.log.info(`route ${plan.app.appName}: options kept: ${carried.kept.join('; ') || 'none'}${carried.dropped.length > 0 ? `; dropped: ${carried.dropped.join('; ')}` : ''}`);
-  if (options.action === 'apply' && carried.dropped.length > 0) {
-    // Without a confirmation (New Version, automation) no option is ever dropped.
-    throw new UserError(`routing ${plan.app.appName} this way would drop route options (${carried.dropped.join('; ')}): run Route Traffic to review and confirm`);
+  const kept = [...carried.kept, ...exposure.kept];
+  const dropped = [...carried.dropped, ...exposure.dropped];
+  deps.log.info(`route ${plan.app.appName}: options kept: ${kept.join('; ') || 'none'}${dropped.length > 0 ? `; dropped: ${dropped.join('; ')}` : ''}`);
+  // Without a confirmation (New Version, automation) nothing is ever dropped that was not asked for
+  // (an explicit `gateway` answer is asked for).
+  const unasked = [...carried.dropped, ...(options.gateway === undefined ? exposure.dropped : [])];
+  if (options.action === 'apply' && unasked.length > 0) {
+    throw new UserError(`routing ${plan.app.appName} this way would drop route options (${unasked.join('; ')}): run Route Traffic to review and confirm`);
   }
-  const action = options.action ?? (await askAction(deps, target, plan, yamlUri, carried));
+  const action = options.action ?? (await askAction(deps, target, plan, yamlUri, { kept, dropped }));
   switch (action) {
     case undefined:
       return undefined;
@@ -131,11 +144,11 @@ async function chooseFunctions(all: FnFunction[], preselect: string | undefined,
   return picked && picked.length > 0 ? picked.map((p) => p.fn) : undefined;
 }
 
-function askWeights(versions: string[]): Thenable<string | undefined> {
+function askWeights(versions: string[], current: Weights | undefined): Thenable<string | undefined> {
   return vscode.window.showInputBox({
     title: 'Traffic weights (percent)',
     prompt: `e.g. ${versions.map((v, i) => `${v}=${i === 0 ? 100 : 0}`).join(',')}; they are scaled to total 100`,
-    value: formatWeights(evenSplit(versions)),
+    value: formatWeights(proposedWeights(versions, current)),
     validateInput: (text) => {
       const parsed = parseWeights(text, versions);
       return parsed.ok ? undefined : parsed.problem.message;
@@ -162,14 +175,17 @@ async function lbUrl(deps: RouteTrafficDeps, fn: Extract<FnConnectionState, { ki
   return value;
 }
 
+/** What the confirmation says the new route keeps or drops: route options, and the ingress gateway exposure. */
+type KeptAndDropped = Pick<CarriedOptions, 'kept' | 'dropped'>;
+
 /** The confirmation's detail: the dry-run, and which route options the new route keeps or drops. */
-function optionsDetail(carried: CarriedOptions): string {
+function optionsDetail(carried: KeptAndDropped): string {
   const kept = carried.kept.length > 0 ? `Route options kept:\n${carried.kept.join('\n')}` : 'No route options are set.';
   const dropped = carried.dropped.length > 0 ? `\n\nRoute options DROPPED by this change:\n${carried.dropped.join('\n')}` : '';
   return `A server-side dry-run of every object runs first; nothing is written if any is refused.\n\n${kept}${dropped}`;
 }
 
-async function askAction(deps: RouteTrafficDeps, target: RoutingTarget, plan: RoutePlan, yamlUri: vscode.Uri, carried: CarriedOptions): Promise<'apply' | 'save' | undefined> {
+async function askAction(deps: RouteTrafficDeps, target: RoutingTarget, plan: RoutePlan, yamlUri: vscode.Uri, carried: KeptAndDropped): Promise<'apply' | 'save' | undefined> {
   await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(yamlUri), { preview: true, preserveFocus: true });
   for (;;) {
     const choice = await vscode.window.showInformationMessage(
