@@ -83,7 +83,7 @@ export async function routeTraffic(deps: RouteTrafficDeps, node: unknown, option
     weights,
     manifest: useIstio ? { istioApiVersion: apis.istio, ...(gateway ? { gateway: { hosts: [gateway.host], port: gateway.port } } : {}) } : { mode: 'httpRoute' },
   });
-  const yamlUri = deps.documents.put(`route-${plan.app.appName}`, toYaml(plan.objects));
+  const yamlUri = deps.documents.put(`route-${plan.app.appName}`, toYaml(plan.objects), `Route Traffic… on ${plan.app.appName}`);
   deps.log.info(`route ${plan.app.appName}: options kept: ${carried.kept.join('; ') || 'none'}${carried.dropped.length > 0 ? `; dropped: ${carried.dropped.join('; ')}` : ''}`);
   if (options.action === 'apply' && carried.dropped.length > 0) {
     // Without a confirmation (New Version, automation) no option is ever dropped.
@@ -193,8 +193,8 @@ async function showDiff(deps: RouteTrafficDeps, target: RoutingTarget, plan: Rou
   if (failed.length > 0) {
     void vscode.window.showWarningMessage(`The server's dry-run refused: ${failed.map((d) => d.error).join('; ')}`);
   }
-  const live = deps.documents.put(`live-${plan.app.appName}`, diffs.map((d) => d.live).join('---\n'));
-  const proposed = deps.documents.put(`proposed-${plan.app.appName}`, diffs.map((d) => d.proposed).join('---\n'));
+  const live = deps.documents.put(`live-${plan.app.appName}`, diffs.map((d) => d.live).join('---\n'), `Route Traffic… on ${plan.app.appName}`);
+  const proposed = deps.documents.put(`proposed-${plan.app.appName}`, diffs.map((d) => d.proposed).join('---\n'), `Route Traffic… on ${plan.app.appName}`);
   await vscode.commands.executeCommand('vscode.diff', live, proposed, `${plan.app.appName}: cluster ↔ after apply`);
 }
 
