@@ -41,3 +41,24 @@ export function closeAction(scheme: string): CloseAction {
       return 'nothing';
   }
 }
+
+/**
+ * Why Apply Rule File must not apply a document of `scheme`, or undefined for a workspace file.
+ * A preview (`origin`: the command it was opened for) shows objects as that command saw them and
+ * applying it later would write that old state; a view of another scheme (a git revision in a
+ * diff) is not what the workspace holds.
+ */
+export function applyRefusal(scheme: string, origin?: string): string | undefined {
+  switch (documentRole(scheme)) {
+    case 'workspace':
+      return undefined;
+    case 'private':
+      return (
+        `this is a preview Fn Mesh opened${origin ? ` for ${origin}` : ''}, not a rule file: it holds the objects as they were when it was made, ` +
+        `and applying it now could undo changes made since. To apply it, ${origin ? 'run that command again' : 'run the command that opened it again'}; ` +
+        'to apply your own version, save it as a file first'
+      );
+    default:
+      return `this is a read-only view (${scheme}:), not a file of the workspace: open the file itself to apply it`;
+  }
+}

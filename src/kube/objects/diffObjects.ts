@@ -5,7 +5,7 @@ import { applyAsFnMesh, guardedBy } from './applyObjects';
 import { sortForApply } from './applyOrder';
 import type { KubeClient } from './kubeClient';
 import { diffText } from './normalise';
-import { previewedState, refKey, type Preview, type PreviewedState } from './preview';
+import { previewedState, refKey, staleDocumentVersion, type Preview, type PreviewedState } from './preview';
 import { refOf, type ObjectRef, type ObjectToWrite } from './types';
 
 export interface ObjectDiff {
@@ -24,6 +24,17 @@ export interface ObjectDiff {
 /** The preview the user saw in these diffs (objects that could not be read are not guarded). */
 export function previewOfDiffs(diffs: readonly ObjectDiff[]): Preview {
   return new Map(diffs.filter((d) => d.previewed !== undefined).map((d) => [refKey(d.ref), d.previewed ?? null]));
+}
+
+/**
+ * Why `objects` may not be applied over the cluster as `diffs` read it: one sentence per object
+ * whose document carries a metadata.resourceVersion the object is no longer at (or that is gone).
+ * The diff's dry-run and the apply are guarded by that read instead (guardedBy), so the document's
+ * own resourceVersion must be checked against it here, or an old document would overwrite newer changes.
+ */
+export function staleObjects(objects: readonly ObjectToWrite[], diffs: readonly ObjectDiff[]): string[] {
+  const read = new Map(diffs.map((d) => [refKey(d.ref), d.previewed]));
+  return objects.map((o) => staleDocumentVersion(o, read.get(refKey(refOf(o))))).filter((m): m is string => m !== undefined);
 }
 
 export function diffObjects(client: KubeClient, objects: readonly ObjectToWrite[]): Promise<ObjectDiff[]> {

@@ -55,6 +55,32 @@ export function changedSincePreview(ref: ObjectRef, previewed: PreviewedState, l
   return `${describeRef(ref)} was changed by "${lastWriter(live)}" since your preview. ${again}`;
 }
 
+/**
+ * Why `given` may not be written, when the document carries its own metadata.resourceVersion (a
+ * precondition: it was written against that version of the object, e.g. a saved read or an old
+ * preview) and the object as read for the preview (`previewed`) is at another one, or gone.
+ * Undefined when the document carries none, when it holds, or when the object was not read.
+ * The apply after the preview is then guarded by that read, so nothing changes in between either.
+ */
+export function staleDocumentVersion(given: ObjectToWrite, previewed: PreviewedState | undefined): string | undefined {
+  const carried = (given.metadata as { resourceVersion?: unknown }).resourceVersion;
+  if (carried === undefined || carried === null || carried === '' || previewed === undefined) {
+    return undefined;
+  }
+  const wanted = typeof carried === 'string' ? carried : JSON.stringify(carried);
+  const what = describeRef(refOf(given));
+  const todo =
+    'Nothing was written. Re-open the object (or run again the command that made this document) to start from the current version; ' +
+    'or remove metadata.resourceVersion from the document to apply it over that change on purpose';
+  if (previewed === null) {
+    return `${what} no longer exists in the cluster, but the document was written against its resourceVersion "${wanted}". ${todo}.`;
+  }
+  if (previewed.resourceVersion === wanted) {
+    return undefined;
+  }
+  return `${what} is at resourceVersion "${previewed.resourceVersion}" in the cluster, but the document was written against resourceVersion "${wanted}": it was changed since. ${todo}.`;
+}
+
 /** Reads every object (side by side): the live objects, in the order given, and their preview. */
 export async function readPreview(
   client: KubeClient,

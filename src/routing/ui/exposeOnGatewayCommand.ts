@@ -134,7 +134,7 @@ export async function exposeOnGateway(deps: ExposeOnGatewayDeps, node: unknown, 
     return plan;
   }
   if (options.action !== 'apply') {
-    const uri = deps.documents.put(`gateway-${plan.app.appName}`, toYaml(plan.objects));
+    const uri = deps.documents.put(`gateway-${plan.app.appName}`, toYaml(plan.objects), `Expose on Ingress Gateway… on ${plan.app.appName}`);
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preview: true, preserveFocus: true });
     const choice = await vscode.window.showInformationMessage(
       `Expose ${plan.app.appName} on the ingress gateway as ${host}? This applies ${plan.objects.map((o) => o.kind).join(' and ')} in ${target.namespace}.`,

@@ -90,20 +90,23 @@ const asks: Record<'pin' | 'fault' | 'mirror' | 'timeouts' | 'outlier' | 'clear'
   },
 };
 
+/** What the route-option previews were opened for. */
+const optionsOrigin = (app: string): string => `a route-option command on ${app} (Pin Requests by Header…, Inject Fault…, Mirror Traffic…, Set Timeout and Retries…, Set Outlier Detection… or Clear Route Options…)`;
+
 async function showDiff(deps: RouteOptionsDeps, target: RoutingTarget, plan: RouteOptionsPlan): Promise<void> {
   const diffs = await target.resources.diff(plan.objects);
   const failed = diffs.filter((d) => d.change === 'error');
   if (failed.length > 0) {
     void vscode.window.showWarningMessage(`The server's dry-run refused: ${failed.map((d) => d.error).join('; ')}`);
   }
-  const live = deps.documents.put(`options-live-${plan.app.appName}`, diffs.map((d) => d.live).join('---\n'));
-  const proposed = deps.documents.put(`options-proposed-${plan.app.appName}`, diffs.map((d) => d.proposed).join('---\n'));
+  const live = deps.documents.put(`options-live-${plan.app.appName}`, diffs.map((d) => d.live).join('---\n'), optionsOrigin(plan.app.appName));
+  const proposed = deps.documents.put(`options-proposed-${plan.app.appName}`, diffs.map((d) => d.proposed).join('---\n'), optionsOrigin(plan.app.appName));
   await vscode.commands.executeCommand('vscode.diff', live, proposed, `${plan.app.appName} options: cluster ↔ after apply`);
 }
 
 /** Shows the YAML, then asks Apply (with Show Diff as often as wanted). */
 async function confirm(deps: RouteOptionsDeps, current: Current, plan: RouteOptionsPlan): Promise<boolean> {
-  const uri = deps.documents.put(`options-${plan.app.appName}`, toYaml(plan.objects));
+  const uri = deps.documents.put(`options-${plan.app.appName}`, toYaml(plan.objects), optionsOrigin(plan.app.appName));
   await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preview: true, preserveFocus: true });
   for (;;) {
     const choice = await vscode.window.showInformationMessage(

@@ -92,7 +92,7 @@ export async function routeTraffic(deps: RouteTrafficDeps, node: unknown, option
     weights,
     manifest: useIstio ? { istioApiVersion: apis.istio, ...(exposure.gateway ? { gateway: exposure.gateway } : {}) } : { mode: 'httpRoute' },
   });
-  const yamlUri = deps.documents.put(`route-${plan.app.appName}`, toYaml(plan.objects));
+  const yamlUri = deps.documents.put(`route-${plan.app.appName}`, toYaml(plan.objects), `Route Traffic… on ${plan.app.appName}`);
   const kept = [...carried.kept, ...exposure.kept];
   const dropped = [...carried.dropped, ...exposure.dropped];
   deps.log.info(`route ${plan.app.appName}: options kept: ${kept.join('; ') || 'none'}${dropped.length > 0 ? `; dropped: ${dropped.join('; ')}` : ''}`);
@@ -209,8 +209,8 @@ async function showDiff(deps: RouteTrafficDeps, target: RoutingTarget, plan: Rou
   if (failed.length > 0) {
     void vscode.window.showWarningMessage(`The server's dry-run refused: ${failed.map((d) => d.error).join('; ')}`);
   }
-  const live = deps.documents.put(`live-${plan.app.appName}`, diffs.map((d) => d.live).join('---\n'));
-  const proposed = deps.documents.put(`proposed-${plan.app.appName}`, diffs.map((d) => d.proposed).join('---\n'));
+  const live = deps.documents.put(`live-${plan.app.appName}`, diffs.map((d) => d.live).join('---\n'), `Route Traffic… on ${plan.app.appName}`);
+  const proposed = deps.documents.put(`proposed-${plan.app.appName}`, diffs.map((d) => d.proposed).join('---\n'), `Route Traffic… on ${plan.app.appName}`);
   await vscode.commands.executeCommand('vscode.diff', live, proposed, `${plan.app.appName}: cluster ↔ after apply`);
 }
 

@@ -1,5 +1,5 @@
 // Reads what istioctl prints: `istioctl analyze -o json` (a JSON array of messages with code,
-// level, message, origin and reference) and `istioctl validate` (text, one `* Kind/ns/name: why`
+// level, message, origin and reference, after any warning lines about files it skipped) and `istioctl validate` (text, one `* Kind/ns/name: why`
 // line per invalid object), and places each finding on a range of a workspace file: the line
 // istioctl references, else the metadata.name of the object it names. Pure; no process here.
 import { namespaceOf } from '../hosts';
@@ -49,31 +49,102 @@ export function parseReference(reference: string): IstioFinding['reference'] {
 
 const levels: Record<string, IstioLevel> = { error: 'error', warning: 'warning', info: 'info' };
 
-/** Findings of `istioctl analyze -o json`; throws with the start of the text when it is not that JSON. */
-export function parseAnalyzeJson(stdout: string): IstioFinding[] {
-  let data: unknown;
-  try {
-    data = JSON.parse(stdout.trim() === '' ? '[]' : stdout);
-  } catch {
+/** A file (or one document of it) istioctl could not read and left out of the analysis. */
+export interface SkippedFile {
+  /** The path as istioctl printed it (the one it was given). */
+  readonly file: string;
+  /** 0-based index of the YAML document in the file. */
+  readonly document: number;
+  /** istioctl's reason, e.g. `failed converting YAML to JSON: yaml: line 6: …`. */
+  readonly reason: string;
+}
+
+export interface AnalyzeOutput {
+  readonly findings: IstioFinding[];
+  /** Files istioctl skipped (it warns and analyzes the rest). */
+  readonly skipped: SkippedFile[];
+  /** Other lines printed around the JSON (istioctl's log), for the log. */
+  readonly logLines: string[];
+}
+
+/** `… error processing dir/broken.yaml[0]: failed converting YAML to JSON: … - skipping`. */
+export function parseSkipped(line: string): SkippedFile | undefined {
+  const m = /\berror processing (.+?)\[(\d+)\]: (.*?)(?:\s+-\s+skipping)?\s*$/.exec(line);
+  return m ? { file: m[1], document: Number(m[2]), reason: m[3] } : undefined;
+}
+
+/** The JSON value in `lines` that may have log lines before and after it, with where it starts and ends. */
+function findJson(lines: readonly string[]): { value: unknown; start: number; end: number } | undefined {
+  const ends = lines.flatMap((l, i) => (/[\]}]\s*$/.test(l) ? [i] : [])).reverse();
+  for (let start = 0; start < lines.length; start++) {
+    if (!/^\s*[[{]/.test(lines[start])) {
+      continue;
+    }
+    for (const end of ends.filter((e) => e >= start)) {
+      try {
+        return { value: JSON.parse(lines.slice(start, end + 1).join('\n')), start, end };
+      } catch {
+        // not this span
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * What `istioctl analyze -o json` printed: its findings, the files it skipped and its other log
+ * lines. istioctl writes warnings (a file it cannot parse) to stdout before the JSON; those lines
+ * are read, not taken for a failure. `stderr` adds the skipped files it lists there. Throws with
+ * the start of the text when stdout holds no JSON at all, or JSON that is not a list of messages.
+ */
+export function parseAnalyzeOutput(stdout: string, stderr = ''): AnalyzeOutput {
+  const lines = stdout.split(/\r?\n/);
+  const found = stdout.trim() === '' ? { value: [], start: lines.length, end: lines.length } : findJson(lines);
+  if (!found) {
     throw new Error(`istioctl analyze did not print JSON: ${stdout.slice(0, 200)}`);
   }
-  if (!Array.isArray(data)) {
+  if (!Array.isArray(found.value)) {
     throw new Error('istioctl analyze printed JSON that is not a list of messages');
   }
-  return data.map((item) => {
-    const m = asRecord(item);
-    const code = asString(m.code) ?? 'IST????';
-    const origin = asString(m.origin);
-    const reference = asString(m.reference);
-    return {
-      code,
-      level: levels[(asString(m.level) ?? '').toLowerCase()] ?? 'info',
-      message: asString(m.message) ?? '',
-      origin: origin ? parseOrigin(origin) : undefined,
-      reference: reference ? parseReference(reference) : undefined,
-      documentationUrl: (asString(m.documentationUrl) ?? istioDocsUrl(code)).replace(/\?ref=[^&]*$/, ''),
-    };
-  });
+  const around = [...lines.slice(0, found.start), ...lines.slice(found.end + 1)].filter((l) => l.trim() !== '');
+  const skipped = new Map<string, SkippedFile>();
+  for (const line of [...around, ...stderr.split(/\r?\n/)]) {
+    const s = parseSkipped(line);
+    if (s && !skipped.has(`${s.file}[${s.document}]`)) {
+      skipped.set(`${s.file}[${s.document}]`, s);
+    }
+  }
+  return { findings: found.value.map(findingOf), skipped: [...skipped.values()], logLines: around.filter((l) => !parseSkipped(l)) };
+}
+
+/** Findings of `istioctl analyze -o json` (log lines around the JSON are left out); throws as parseAnalyzeOutput. */
+export function parseAnalyzeJson(stdout: string): IstioFinding[] {
+  return parseAnalyzeOutput(stdout).findings;
+}
+
+function findingOf(item: unknown): IstioFinding {
+  const m = asRecord(item);
+  const code = asString(m.code) ?? 'IST????';
+  const origin = asString(m.origin);
+  const reference = asString(m.reference);
+  return {
+    code,
+    level: levels[(asString(m.level) ?? '').toLowerCase()] ?? 'info',
+    message: asString(m.message) ?? '',
+    origin: origin ? parseOrigin(origin) : undefined,
+    reference: reference ? parseReference(reference) : undefined,
+    documentationUrl: (asString(m.documentationUrl) ?? istioDocsUrl(code)).replace(/\?ref=[^&]*$/, ''),
+  };
+}
+
+/** The key among `files` (paths given to istioctl) of the file istioctl printed as `printed`. */
+export function fileKeyOf(printed: string, files: Iterable<string>): string | undefined {
+  for (const key of files) {
+    if (key === printed || key.endsWith(`/${printed}`) || printed.endsWith(`/${key}`)) {
+      return key;
+    }
+  }
+  return undefined;
 }
 
 /** Errors printed by `istioctl validate` (`* VirtualService/demo/web: weight -10 < 0`). */

@@ -5,8 +5,8 @@ import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { findOnPath } from '../../common/executables';
-import type { IstioFinding } from './istioctlOutput';
-import { parseAnalyzeJson, parseValidateText } from './istioctlOutput';
+import type { AnalyzeOutput, IstioFinding } from './istioctlOutput';
+import { parseAnalyzeOutput, parseValidateText } from './istioctlOutput';
 
 /**
  * The istioctl to run, or undefined when there is none: `configured` (the setting), then
@@ -56,8 +56,11 @@ export interface AnalyzeOptions {
   readonly timeoutMs?: number;
 }
 
-/** `istioctl analyze -A -o json <files>`: its findings; throws with istioctl's words when it fails. */
-export async function analyzeFiles(binary: string, files: readonly string[], options: AnalyzeOptions = {}): Promise<IstioFinding[]> {
+/**
+ * `istioctl analyze -A -o json <files>`: its findings and the files it skipped (it cannot parse
+ * them, and analyzes the others); throws with istioctl's words when it fails.
+ */
+export async function analyzeFiles(binary: string, files: readonly string[], options: AnalyzeOptions = {}): Promise<AnalyzeOutput> {
   const cluster = options.kubeconfigFiles && options.kubeconfigFiles.length > 0;
   const kube = cluster ? (options.context ? ['--context', options.context] : []) : ['--use-kube=false'];
   const env = cluster ? { ...process.env, KUBECONFIG: options.kubeconfigFiles?.join(path.delimiter) } : undefined;
@@ -66,7 +69,7 @@ export async function analyzeFiles(binary: string, files: readonly string[], opt
   if (result.code !== 0 && result.stdout.trim() === '') {
     throw new Error(`istioctl analyze failed (exit ${result.code}): ${result.stderr.trim().split('\n').slice(-3).join(' ')}`);
   }
-  return parseAnalyzeJson(result.stdout);
+  return parseAnalyzeOutput(result.stdout, result.stderr);
 }
 
 /** `istioctl validate -f <file>`: the webhook's findings for one file (empty when valid). */

@@ -9,8 +9,8 @@ import { registerCommand } from '../../common/vscode/commands';
 import { restrictedString } from '../../common/vscode/settings';
 import type { KubeConnectionService } from '../../kube/ui/kubeConnectionService';
 import { isRuleText } from '../engine/ruleTexts';
-import type { IstioFinding } from '../istioctl/istioctlOutput';
-import { placeFinding } from '../istioctl/istioctlOutput';
+import type { IstioFinding, SkippedFile } from '../istioctl/istioctlOutput';
+import { fileKeyOf, placeFinding } from '../istioctl/istioctlOutput';
 import { analyzeFiles, findIstioctl } from '../istioctl/istioctlRun';
 import type { YamlFile } from '../yamlDocuments';
 import { parseYaml } from '../yamlDocuments';
@@ -33,15 +33,29 @@ export function registerIstioctlCommand(log: vscode.LogOutputChannel, kube?: Kub
     }
     const state = kube ? await kube.state() : undefined;
     const connected = state?.kind === 'connected' ? state : undefined;
-    const findings = await vscode.window.withProgress(
+    const { findings, skipped, logLines } = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `istioctl analyze: ${files.size} file(s)${connected ? ` and ${connected.context.name}` : ''}` },
       () => analyzeFiles(binary, [...files.keys()], connected ? { kubeconfigFiles: connected.files, context: connected.context.name } : {}),
     );
-    const unplaced = publish(collection, findings, files);
-    log.info(`istioctl analyze (${binary}): ${findings.length} finding(s), ${unplaced.length} on objects outside the files`);
+    const unplaced = publish(collection, findings, files, skipped);
+    log.info(`istioctl analyze (${binary}): ${findings.length} finding(s), ${unplaced.length} on objects outside the files, ${skipped.length} file document(s) skipped`);
+    logLines.forEach((line) => log.info(`  istioctl: ${line}`));
+    skipped.forEach((s) => log.warn(`  istioctl skipped ${s.file} (document ${s.document + 1}): ${s.reason}`));
     unplaced.forEach((f) => log.info(`  ${f.code} ${f.level} ${f.origin ? `${f.origin.kind} ${f.origin.namespace ?? ''}/${f.origin.name}` : ''}: ${f.message}`));
     const summary = `istioctl analyze: ${findings.length} finding(s)${unplaced.length > 0 ? `, ${unplaced.length} about cluster objects (see the log)` : ''}`;
+    if (skipped.length > 0) {
+      const names = [...new Set(skipped.map((s) => vscode.workspace.asRelativePath(s.file)))];
+      const first = skipped[0];
+      void vscode.window
+        .showWarningMessage(
+          `${summary}; istioctl could not read ${names.length} file(s) and analyzed the others without them: ${names.join(', ')} (${vscode.workspace.asRelativePath(first.file)}: ${first.reason})`,
+          'Show Log',
+        )
+        .then((choice) => choice && log.show());
+      return { findings, skipped };
+    }
     void vscode.window.showInformationMessage(summary);
+    return { findings, skipped };
   });
   return [collection, command];
 }
@@ -61,11 +75,17 @@ async function ruleFiles(): Promise<Map<string, YamlFile>> {
   return out;
 }
 
-/** Replaces the istioctl diagnostics; returns the findings no file holds. */
-function publish(collection: vscode.DiagnosticCollection, findings: readonly IstioFinding[], files: ReadonlyMap<string, YamlFile>): IstioFinding[] {
+/** Replaces the istioctl diagnostics (a warning on each file istioctl skipped); returns the findings no file holds. */
+function publish(collection: vscode.DiagnosticCollection, findings: readonly IstioFinding[], files: ReadonlyMap<string, YamlFile>, skipped: readonly SkippedFile[]): IstioFinding[] {
   collection.clear();
   const byFile = new Map<string, vscode.Diagnostic[]>();
   const unplaced: IstioFinding[] = [];
+  for (const s of skipped) {
+    const key = fileKeyOf(s.file, files.keys()) ?? s.file;
+    const d = new vscode.Diagnostic(new vscode.Range(0, 0, 0, 0), `istioctl could not read document ${s.document + 1} of this file and analyzed the workspace without it: ${s.reason}`, vscode.DiagnosticSeverity.Warning);
+    d.source = istioctlSource;
+    byFile.set(key, [...(byFile.get(key) ?? []), d]);
+  }
   for (const finding of findings) {
     const placed = placeFinding(finding, files);
     if (!placed) {

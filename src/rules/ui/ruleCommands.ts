@@ -1,15 +1,18 @@
 // Rule-file commands: migrate 2018 rules, and apply the open rule file to the cluster (refused
-// while it has errors; a server-side dry-run and a diff come first).
+// while it has errors, for Fn Mesh's own previews and other views that are not workspace files,
+// and for objects the document was written against an older resourceVersion of; a server-side
+// dry-run and a diff come first).
 import * as vscode from 'vscode';
 import { commandIds } from '../../common/commandIds';
 import { UserError } from '../../common/errors';
 import { registerCommand } from '../../common/vscode/commands';
 import { ApplyWithRecovery } from '../../kube/objects/applyWithRecovery';
-import { previewOfDiffs } from '../../kube/objects/diffObjects';
+import { previewOfDiffs, staleObjects } from '../../kube/objects/diffObjects';
 import { applyWithPrompts } from '../../kube/ui/applyRecoveryPrompts';
 import type { ObjectToWrite } from '../../kube/objects/types';
 import type { RoutingService } from '../../routing/ui/routingService';
 import type { YamlDocuments } from '../../routing/ui/yamlDocuments';
+import { applyRefusal } from '../indexPolicy';
 import { migrateText } from '../migrate';
 import { parseYaml } from '../yamlDocuments';
 import type { RuleDiagnostics } from './ruleDiagnostics';
@@ -63,6 +66,10 @@ export function registerRuleCommands(deps: RuleCommandDeps): vscode.Disposable[]
     }),
     registerCommand(log, commandIds.rulesApplyFile, async (confirmed?: unknown) => {
       const doc = activeYaml();
+      const notAFile = applyRefusal(doc.uri.scheme, deps.documents.originOf(doc.uri));
+      if (notAFile) {
+        throw new UserError(`nothing applied: ${notAFile}`);
+      }
       deps.diagnostics.update(doc.uri, doc.getText());
       const errors = vscode.languages.getDiagnostics(doc.uri).filter((d) => d.severity === vscode.DiagnosticSeverity.Error);
       if (errors.length > 0) {
@@ -71,6 +78,12 @@ export function registerRuleCommands(deps: RuleCommandDeps): vscode.Disposable[]
       const target = await deps.routing.resolve();
       const objects = objectsOf(doc.getText(), target.namespace);
       const diffs = await target.resources.diff(objects);
+      // The document's own resourceVersions are preconditions; the diff's read stands for the cluster
+      // (the apply below is guarded by it: whatever changes after it is refused too).
+      const stale = staleObjects(objects, diffs);
+      if (stale.length > 0) {
+        throw new UserError(`${vscode.workspace.asRelativePath(doc.uri)} is out of date: ${stale.join(' ')}`);
+      }
       const refused = diffs.filter((d) => d.change === 'error');
       if (refused.length > 0) {
         throw new UserError(`the API server's dry-run refused: ${refused.map((d) => d.error).join('; ')}`);

@@ -107,7 +107,7 @@ describe('rules/istioctl: differential test against the real istioctl', function
     fs.writeFileSync(file, c.text);
     let findings: IstioFinding[];
     try {
-      findings = [...(await analyzeFiles(binary ?? 'istioctl', [file])), ...(await validateFileWithIstioctl(binary ?? 'istioctl', file))];
+      findings = [...(await analyzeFiles(binary ?? 'istioctl', [file])).findings, ...(await validateFileWithIstioctl(binary ?? 'istioctl', file))];
     } catch {
       return []; // istioctl cannot read the file at all (broken YAML): nothing to compare
     }
@@ -135,6 +135,25 @@ describe('rules/istioctl: differential test against the real istioctl', function
     }
     return unexplained;
   }
+
+  it('a broken file beside a valid one: the valid file\'s findings, the broken one reported as skipped', async () => {
+    // istioctl warns about the file it cannot parse on stdout, before the JSON, and analyzes the rest.
+    const good = path.join(dir, 'skip-good.yaml');
+    const broken = path.join(dir, 'skip-broken.yaml');
+    fs.writeFileSync(good, ['apiVersion: networking.istio.io/v1', 'kind: VirtualService', 'metadata: {name: web, namespace: demo}', 'spec:', '  hosts: [web]', '  gateways: [no-such-gateway]', '  http:', '  - route:', '    - destination: {host: web}', ''].join('\n'));
+    fs.writeFileSync(broken, ['apiVersion: networking.istio.io/v1', 'kind: VirtualService', 'metadata:', '  name: broken', '  labels: [', 'spec: {}', ''].join('\n'));
+    const out = await analyzeFiles(binary ?? 'istioctl', [good, broken]);
+    assert.ok(
+      out.findings.some((f) => f.code === 'IST0101' && /no-such-gateway/.test(f.message) && f.origin?.name === 'web'),
+      `the valid file's missing gateway: ${JSON.stringify(out.findings)}`,
+    );
+    assert.deepEqual(
+      out.skipped.map((s) => [s.file, s.document]),
+      [[broken, 0]],
+    );
+    assert.match(out.skipped[0]?.reason ?? '', /YAML/);
+    assert.ok(!out.logLines.some((l) => l.includes('skip-broken')), 'the skip warning is read, not left as a log line');
+  });
 
   it('hand-written cases: the same resources flagged, or a listed reason', async () => {
     const unexplained: string[] = [];

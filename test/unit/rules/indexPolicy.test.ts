@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { closeAction, documentRole, previewScheme } from '../../../src/rules/indexPolicy';
+import { applyRefusal, closeAction, documentRole, previewScheme } from '../../../src/rules/indexPolicy';
 import { validateFile } from '../../../src/rules/validate';
 import { WorkspaceIndex } from '../../../src/rules/workspaceIndex';
 import { parseYaml } from '../../../src/rules/yamlDocuments';
@@ -25,6 +25,15 @@ describe('rules/indexPolicy', () => {
     assert.equal(closeAction('untitled'), 'drop');
     assert.equal(closeAction(previewScheme), 'drop');
     assert.equal(closeAction('git'), 'nothing');
+  });
+
+  it('Apply Rule File applies workspace files only: a preview is refused, pointing to its command', () => {
+    assert.equal(applyRefusal('file'), undefined);
+    assert.equal(applyRefusal('untitled'), undefined);
+    const preview = applyRefusal(previewScheme, 'a route-option command on hello-app');
+    assert.match(preview ?? '', /^this is a preview Fn Mesh opened for a route-option command on hello-app, not a rule file: .* To apply it, run that command again/);
+    assert.match(applyRefusal(previewScheme) ?? '', /run the command that opened it again/);
+    assert.match(applyRefusal('git') ?? '', /^this is a read-only view \(git:\), not a file of the workspace/);
   });
 
   it('uses the scheme the routing previews are registered with', () => {

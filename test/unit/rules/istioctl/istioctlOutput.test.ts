@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { istioDocsUrl, parseAnalyzeJson, parseOrigin, parseValidateText, placeFinding } from '../../../../src/rules/istioctl/istioctlOutput';
+import { fileKeyOf, istioDocsUrl, parseAnalyzeJson, parseAnalyzeOutput, parseOrigin, parseSkipped, parseValidateText, placeFinding } from '../../../../src/rules/istioctl/istioctlOutput';
 import { parseYaml } from '../../../../src/rules/yamlDocuments';
 import { yaml } from '../helpers/rules';
 
@@ -52,6 +52,42 @@ describe('rules/istioctl/istioctlOutput', () => {
   it('refuses output that is not analyze JSON, quoting it', () => {
     assert.throws(() => parseAnalyzeJson('Error: unknown flag: --bogus'), /did not print JSON: Error: unknown flag/);
     assert.throws(() => parseAnalyzeJson('{"code": 1}'), /not a list/);
+  });
+
+  it('reads past the warnings istioctl prints on stdout before the JSON, reporting each skipped file', () => {
+    // As istioctl 1.31 prints it when one file of several does not parse.
+    const warning = "2026-11-30T09:06:45.940119Z\twarn\tfile\terror processing /ws/k8s/broken.yaml[0]: failed converting YAML to JSON: yaml: line 6: did not find expected ',' or ']' - skipping";
+    const stdout = `${warning}\n${JSON.stringify(JSON.parse(analyzeOutput), null, '\t')}\n`;
+    const stderr = [
+      'Error(s) adding files: 1 error occurred:',
+      '\t* errors parsing content "/ws/k8s/broken.yaml": 1 error occurred:',
+      "\t* error processing /ws/k8s/broken.yaml[0]: failed converting YAML to JSON: yaml: line 6: did not find expected ',' or ']'",
+      "\t* error processing /ws/k8s/other.yaml[2]: failed converting YAML to JSON: yaml: line 1: mapping values are not allowed in this context",
+    ].join('\n');
+    const out = parseAnalyzeOutput(stdout, stderr);
+    assert.deepEqual(
+      out.findings.map((f) => f.code),
+      ['IST0101', 'IST0102', 'IST0173'],
+    );
+    assert.deepEqual(out.skipped, [
+      { file: '/ws/k8s/broken.yaml', document: 0, reason: "failed converting YAML to JSON: yaml: line 6: did not find expected ',' or ']'" },
+      { file: '/ws/k8s/other.yaml', document: 2, reason: 'failed converting YAML to JSON: yaml: line 1: mapping values are not allowed in this context' },
+    ]);
+    assert.deepEqual(out.logLines, []);
+    // Only the warning, no findings (the broken file was the only one with objects).
+    assert.deepEqual(parseAnalyzeOutput(`${warning}\n[]\n`).skipped.map((s) => s.file), ['/ws/k8s/broken.yaml']);
+    // Other log lines before and after the JSON are kept for the log.
+    const other = parseAnalyzeOutput(`2026-11-30T09:00:00Z\tinfo\tsomething [x]\n[]\ntrailing note {y}\n`);
+    assert.deepEqual([other.findings, other.logLines], [[], ['2026-11-30T09:00:00Z\tinfo\tsomething [x]', 'trailing note {y}']]);
+    assert.deepEqual(parseAnalyzeJson(`${warning}\n${analyzeOutput}`).length, 3);
+  });
+
+  it('reads a skip warning, and finds the file istioctl names among the files given', () => {
+    assert.deepEqual(parseSkipped('warn file error processing a b.yaml[3]: bad thing - skipping'), { file: 'a b.yaml', document: 3, reason: 'bad thing' });
+    assert.equal(parseSkipped('Referenced gateway not found'), undefined);
+    assert.equal(fileKeyOf('k8s/broken.yaml', ['/ws/k8s/good.yaml', '/ws/k8s/broken.yaml']), '/ws/k8s/broken.yaml');
+    assert.equal(fileKeyOf('/ws/k8s/broken.yaml', ['/ws/k8s/broken.yaml']), '/ws/k8s/broken.yaml');
+    assert.equal(fileKeyOf('/ws/k8s/missing.yaml', ['/ws/k8s/broken.yaml']), undefined);
   });
 
   it('reads istioctl validate errors, with and without a namespace', () => {
