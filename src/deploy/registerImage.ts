@@ -14,7 +14,14 @@ export interface RegisterResult {
   readonly fn: FnFunction;
 }
 
-export async function registerImage(client: FnClient & FnWriter, app: FnApp, spec: FnFunctionSpec, signal?: AbortSignal): Promise<RegisterResult> {
+export async function registerImage(
+  client: FnClient & FnWriter,
+  app: FnApp,
+  spec: FnFunctionSpec,
+  signal?: AbortSignal,
+  /** Asked before the image of an existing function is replaced; false ends with a cancellation (AbortError), nothing written. */
+  confirmReplace?: (existing: FnFunction) => Promise<boolean>,
+): Promise<RegisterResult> {
   const nameProblem = fnNameProblem(spec.name, 'Fn function name');
   if (nameProblem) {
     throw new UserError(nameProblem);
@@ -28,6 +35,9 @@ export async function registerImage(client: FnClient & FnWriter, app: FnApp, spe
     throw new UserError(`${redactUrl(client.apiUrl)} speaks the 2018 Fn API (v1): Register Image needs Fn API v2 (Fn 0.3.500 or later)`);
   }
   const existing = (await client.listFunctions(app, { signal })).items.find((f) => f.name === spec.name);
+  if (existing && existing.image !== spec.image && confirmReplace && !(await confirmReplace(existing))) {
+    throw Object.assign(new Error('cancelled'), { name: 'AbortError' });
+  }
   const action = existing ? 'updated' : 'created';
   const fn = existing ? await client.updateFunctionImage(existing, spec.image, signal) : await client.createFunction(app, spec, signal);
   if (fn.triggers.some((t) => t.type === 'http')) {

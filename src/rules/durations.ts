@@ -42,3 +42,6 @@ export function parseGoDuration(text: string): number | undefined {
 }
 
 export const oneMillisecond = 1e6;
+
+/** The longest Go duration: int64 nanoseconds (about 292 years); time.ParseDuration refuses more. */
+export const maxGoDurationNanos = 2 ** 63 - 1;

@@ -4,7 +4,7 @@
 // ("set only one of exact, prefix, regex"). Documents of other kinds are left alone.
 import { checkCelRules } from './celCheck';
 import type { RuleCode } from './codes';
-import { oneMillisecond, parseGoDuration } from './durations';
+import { maxGoDurationNanos, oneMillisecond, parseGoDuration } from './durations';
 import type { Problem, YamlPath } from './problems';
 import { isRecord, legacyIstioConfig, resourceRef } from './resources';
 import type { JsonSchema, SchemaStore } from './schemaStore';
@@ -95,6 +95,8 @@ function checkString(schema: JsonSchema, value: string, path: YamlPath, report: 
     const nanos = parseGoDuration(value);
     if (nanos === undefined) {
       report('FNM504', `'${value}' is not a duration (use a number with a unit: 300ms, 1.5s, 2m, 1h)`, path, 'value');
+    } else if (Math.abs(nanos) > maxGoDurationNanos) {
+      report('FNM504', `'${value}' is longer than any duration can be (at most about 292 years, e.g. 2562047h)`, path, 'value');
     } else if (nanos < oneMillisecond) {
       report('FNM505', `'${value}' is shorter than 1ms`, path, 'value');
     }

@@ -16,7 +16,7 @@ import { fnNameProblem } from '../../fn/names';
 import { registerImage, type RegisterResult } from '../registerImage';
 import { nextVersionName } from '../versionName';
 import { isFnWriter } from '../../fn/fnWriter';
-import type { FnApp } from '../../fn/model';
+import type { FnApp, FnFunction } from '../../fn/model';
 import { runDeployTask, type DeployRun } from './deployTask';
 import type { FnConnectionService } from '../../fn/ui/fnConnectionService';
 import { folderOfFunction, functionFolderArgument, funcYaml, readFuncYaml } from './functionFolders';
@@ -189,7 +189,17 @@ async function register(deps: DeployDeps, arg: unknown, opts: RegisterOptions): 
   if (name === undefined || image === undefined) {
     return undefined;
   }
-  const result = await registerImage(client, app, { name, image, memoryMb: opts.memoryMb ?? 128, timeoutSeconds: opts.timeoutSeconds ?? 30 });
+  // Typed in (not automation): replacing the image of a function that exists, and may carry traffic, is confirmed.
+  const confirmReplace =
+    opts.name === undefined
+      ? async (existing: FnFunction): Promise<boolean> =>
+          (await vscode.window.showWarningMessage(
+            `${app.name}/${name} already exists with image ${existing.image}. Replace its image with ${image}?`,
+            { modal: true, detail: 'Its invocations, and any route to it, get the new image at once; Fn keeps no earlier image to go back to.' },
+            'Replace',
+          )) === 'Replace'
+      : undefined;
+  const result = await registerImage(client, app, { name, image, memoryMb: opts.memoryMb ?? 128, timeoutSeconds: opts.timeoutSeconds ?? 30 }, undefined, confirmReplace);
   deps.log.info(`register image: ${result.action} ${app.name}/${name} with ${image}`);
   void vscode.window.showInformationMessage(`Fn Mesh: ${result.action} ${app.name}/${name} (${image})`);
   await vscode.commands.executeCommand(commandIds.fnRefresh);

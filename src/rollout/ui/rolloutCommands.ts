@@ -6,6 +6,7 @@ import { UserError } from '../../common/errors';
 import { registerCommand } from '../../common/vscode/commands';
 import type { RoutingService } from '../../routing/ui/routingService';
 import { pickRoutedApp } from '../../sampling/ui/pickRoutedApp';
+import type { RolloutPlan, WeightMap } from '../rolloutPlan';
 import { describeWeights } from '../rolloutState';
 import { exportRolloutPlan } from './exportRolloutPlan';
 import type { RolloutController } from './rolloutController';
@@ -25,6 +26,10 @@ export function registerRolloutCommands({ log, routing, rollouts }: RolloutComma
         return undefined;
       }
       const plan = await askRolloutPlan(view, input as PlanInput | undefined);
+      // Asked interactively: the plan as understood is confirmed before any weight is written.
+      if (input === undefined && !(await confirmPlan(view.appName, view.namespace, Object.fromEntries(view.versions.map((v) => [v.version, v.weight])), plan))) {
+        return undefined;
+      }
       return rollouts.start(view, plan);
     }),
     registerCommand(log, commandIds.rolloutPromote, () => rollouts.promoteNow()),
@@ -54,6 +59,22 @@ export function registerRolloutCommands({ log, routing, rollouts }: RolloutComma
       return outcome;
     }),
   ];
+}
+
+/** The plan in words, with Start; false when dismissed. */
+async function confirmPlan(app: string, namespace: string, start: WeightMap, plan: RolloutPlan): Promise<boolean> {
+  const g = plan.gates;
+  const choice = await vscode.window.showInformationMessage(
+    `Roll out ${plan.newVersion} of ${app} (${namespace}): ${plan.steps.map((s) => `${s}%`).join(' → ')}?`,
+    {
+      modal: true,
+      detail:
+        `Now: ${describeWeights(start)}. Each step writes the weights, samples for ${plan.pauseSeconds} s and needs at least ${g.minSamples} responses of ${plan.newVersion}, ` +
+        `an error rate of at most ${(g.maxErrorRate * 100).toFixed(1)}% and a p95 of at most ${g.maxP95Ms} ms; otherwise the weights go back to where they are now.`,
+    },
+    'Start',
+  );
+  return choice === 'Start';
 }
 
 /** On activation: a rollout the last window did not finish asks to be resumed or rolled back (not awaited). */

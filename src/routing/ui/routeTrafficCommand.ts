@@ -141,6 +141,9 @@ async function chooseFunctions(all: FnFunction[], preselect: string | undefined,
     all.map((f) => ({ label: f.name, description: f.image, picked: preselect === undefined || f.name === preselect || all.length <= 3, fn: f })),
     { title: 'Versions to route between (each function is a version)', canPickMany: true },
   );
+  if (picked?.length === 0) {
+    void vscode.window.showInformationMessage('Fn Mesh: no version was picked, so nothing was routed: pick the functions to route between');
+  }
   return picked && picked.length > 0 ? picked.map((p) => p.fn) : undefined;
 }
 

@@ -41,6 +41,21 @@ describe('Register image against the real Fn server (API v2)', function () {
     assert.deepEqual([after?.id, after?.image, after?.memoryMb, after?.triggers.length], [before?.id, 'fnmesh/hello:v3.1', 256, 1]);
   });
 
+  it('asks before replacing the image of an existing function; a refusal writes nothing', async () => {
+    const asked: string[] = [];
+    await assert.rejects(
+      registerImage(client, app, { name: 'hello-v3', image: 'fnmesh/hello:v9' }, undefined, (existing) => {
+        asked.push(existing.image);
+        return Promise.resolve(false);
+      }),
+      (err: Error) => err.name === 'AbortError',
+    );
+    assert.deepEqual(asked, ['fnmesh/hello:v3.1']);
+    assert.equal((await client.listFunctions(app)).items.find((f) => f.name === 'hello-v3')?.image, 'fnmesh/hello:v3.1');
+    const same = await registerImage(client, app, { name: 'hello-v3', image: 'fnmesh/hello:v3.1' }, undefined, () => Promise.reject(new Error('not asked for the same image')));
+    assert.equal(same.action, 'updated');
+  });
+
   it('adds the missing trigger of a function left without one, when run again', async () => {
     const made = await callJson('POST', `${base}/v2/fns`, { app_id: app.id, name: 'no-trigger', image: 'fnmesh/hello:v1' });
     const result = await registerImage(client, app, { name: 'no-trigger', image: 'fnmesh/hello:v2' });

@@ -60,6 +60,11 @@ describe('rules/schemaCheck', () => {
   it('checks Go durations and the 1ms minimum', () => {
     const text = yaml(...vsHead, '  http:', '  - timeout: 10x', '    retries: {attempts: 2, perTryTimeout: 500us}', '    route:', '    - destination: {host: hello-app}');
     assert.deepEqual(schemaProblems(text).map(brief), ['FNM504 7:13-7:16', 'FNM505 8:42-8:47']);
+    // Past int64 nanoseconds, which Go (and so the API server) cannot parse.
+    const huge = yaml(...vsHead, '  http:', '  - timeout: 99999999999999999999999s', '    route:', '    - destination: {host: hello-app}');
+    assert.deepEqual(schemaProblems(huge).map((p) => `${p.code} ${p.message}`), ["FNM504 '99999999999999999999999s' is longer than any duration can be (at most about 292 years, e.g. 2562047h)"]);
+    const longest = yaml(...vsHead, '  http:', '  - timeout: 2562047h', '    route:', '    - destination: {host: hello-app}');
+    assert.deepEqual(schemaProblems(longest), []);
   });
 
   it('warns about empty values the API server drops', () => {
