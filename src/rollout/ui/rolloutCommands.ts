@@ -9,7 +9,7 @@ import { pickRoutedApp } from '../../sampling/ui/pickRoutedApp';
 import type { RolloutPlan, WeightMap } from '../rolloutPlan';
 import { describeWeights } from '../rolloutState';
 import { exportRolloutPlan } from './exportRolloutPlan';
-import type { RolloutController } from './rolloutController';
+import { weightsOf, type RolloutController } from './rolloutController';
 import { askExportTarget, askRolloutPlan, type ExportInput, type PlanInput } from './rolloutPrompts';
 
 export interface RolloutCommandDeps {
@@ -27,7 +27,7 @@ export function registerRolloutCommands({ log, routing, rollouts }: RolloutComma
       }
       const plan = await askRolloutPlan(view, input as PlanInput | undefined);
       // Asked interactively: the plan as understood is confirmed before any weight is written.
-      if (input === undefined && !(await confirmPlan(view.appName, view.namespace, Object.fromEntries(view.versions.map((v) => [v.version, v.weight])), plan))) {
+      if (input === undefined && !(await confirmPlan(view.appName, view.namespace, weightsOf(view), plan))) {
         return undefined;
       }
       return rollouts.start(view, plan);

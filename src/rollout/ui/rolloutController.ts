@@ -29,6 +29,9 @@ interface Active {
 
 const toMap = (w: WeightMap): Map<string, number> => new Map(Object.entries(w));
 
+/** The route's weights as the view shows them: where a rollout starts and rolls back to. */
+export const weightsOf = (view: RoutedAppView): WeightMap => Object.fromEntries(view.versions.map((v) => [v.version, v.weight]));
+
 export class RolloutController {
   private active: Active | undefined;
 
@@ -48,7 +51,7 @@ export class RolloutController {
     if (this.active && !isFinal(this.active.driver.state.status)) {
       throw new UserError(`a rollout of ${this.active.app} is in progress: promote, abort or roll it back first`);
     }
-    const start = Object.fromEntries(view.versions.map((v) => [v.version, v.weight]));
+    const start = weightsOf(view);
     let state: RolloutState;
     try {
       state = createRollout(plan, start, Date.now());
